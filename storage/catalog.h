@@ -120,6 +120,12 @@ class Catalog {
                                  const std::string& actor) = 0;
   // Every blob hash any version refers to (fsck).
   virtual Result<std::vector<std::string>> referenced_blobs() const = 0;
+  // How many versions exist (fsck's report). The default counts referenced blobs.
+  virtual Result<std::uint64_t> count_versions() const {
+    auto blobs = referenced_blobs();
+    if (!blobs) return blobs.error();
+    return static_cast<std::uint64_t>(blobs->size());
+  }
 
   // Users and API tokens (tokens stored as SHA-256 hashes only).
   virtual Result<NewUserResult> create_user(const std::string& name, Role role, const std::string& actor) = 0;
