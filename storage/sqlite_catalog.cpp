@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <charconv>
 #include <mutex>
+#include <type_traits>
 
 #include "common/files.h"
 #include "common/ids.h"
@@ -468,7 +469,7 @@ class SqliteCatalog final : public Catalog {
   // Runs fn(db, now) in one BEGIN IMMEDIATE transaction on the writer connection; commits
   // (fsync with synchronous=FULL) before returning, so a returned result is durable.
   template <typename Fn>
-  auto write(Fn&& fn) {
+  auto write(Fn&& fn) -> std::invoke_result_t<Fn, sql::Database&, TimePoint> {
     std::lock_guard lock(write_mutex_);
     sql::Transaction tx(writer_);
     auto result = fn(writer_, clock_.now());
