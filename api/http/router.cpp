@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <charconv>
 #include <chrono>
 
 #include "api/http/auth.h"
@@ -111,6 +112,14 @@ std::string route_regex(const std::string& pattern, std::vector<std::string>& na
 }
 
 void drain_body(const httplib::Request& req, const httplib::ContentReader& content, std::uint64_t max_bytes) {
+  // A declared length over the cap is not drained at all: httplib would skip (read) the whole
+  // declared body before returning.
+  if (req.has_header("Content-Length")) {
+    const std::string text = req.get_header_value("Content-Length");
+    std::uint64_t declared = 0;
+    auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), declared);
+    if (ec != std::errc() || ptr != text.data() + text.size() || declared > max_bytes) return;
+  }
   std::uint64_t seen = 0;
   auto discard = [&](const char*, std::size_t n) {
     seen += n;
@@ -157,7 +166,11 @@ void Router::run(const std::string& method, const std::string& pattern, const st
     if (action != Action::open) {
       auto user = authenticate(catalog, req);
       if (!user.ok()) {
-        if (user.error().kind == ErrorKind::unauthorized) audit_refusal(catalog, "anonymous", method, pattern, user.error());
+        // A presented token that fails is audited by Catalog::authenticate itself; a request
+        // without any token never reaches the catalog, so it is audited here.
+        if (user.error().kind == ErrorKind::unauthorized && !bearer_token(req)) {
+          audit_refusal(catalog, "anonymous", method, pattern, user.error());
+        }
         fail(user.error());
       }
       ctx.user = std::move(*user);
