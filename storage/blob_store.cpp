@@ -12,6 +12,17 @@
 
 namespace redbox::storage {
 
+Result<std::vector<BlobRef>> BlobStore::commit_all(std::vector<std::unique_ptr<BlobWriter>>& writers) {
+  std::vector<BlobRef> refs;
+  refs.reserve(writers.size());
+  for (auto& w : writers) {
+    auto ref = w->commit();
+    if (!ref) return ref.error();
+    refs.push_back(std::move(*ref));
+  }
+  return refs;
+}
+
 Result<BlobRef> BlobStore::put(std::string_view bytes) {
   auto writer = create_writer();
   if (!writer) return writer.error();

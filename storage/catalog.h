@@ -107,6 +107,17 @@ class Catalog {
 
   // Documents and versions. `actor` is the user name recorded in the audit log.
   virtual Result<Document> create_document(const NewDocument& doc, const std::string& actor) = 0;
+  // Several documents in one transaction (one commit, one fsync), each with its audit event:
+  // all are recorded or none. The default creates them one by one.
+  virtual Result<std::vector<Document>> create_documents(const std::vector<NewDocument>& docs, const std::string& actor) {
+    std::vector<Document> out;
+    for (const auto& d : docs) {
+      auto created = create_document(d, actor);
+      if (!created) return created.error();
+      out.push_back(std::move(*created));
+    }
+    return out;
+  }
   virtual Result<Version> add_version(const std::string& document_id, const NewVersion& version,
                                       const std::string& actor) = 0;
   virtual Result<Document> get_document(const std::string& document_id) const = 0;

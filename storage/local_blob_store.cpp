@@ -64,8 +64,8 @@ Status check_hash(const std::string& sha256) {
 
 // Creates dir (one level below an existing parent) and fsyncs the parent so the new entry is
 // durable; no-op when it exists.
-Status ensure_durable_dir(const fs::path& dir) {
-  if (::mkdir(dir.c_str(), 0755) == 0) return fsync_directory(dir.parent_path());
+Status ensure_durable_dir(const fs::path& dir, bool sync) {
+  if (::mkdir(dir.c_str(), 0755) == 0) return sync ? fsync_directory(dir.parent_path()) : Status{};
   if (errno == EEXIST) return {};
   return errno_error("cannot create folder", dir);
 }
@@ -104,26 +104,44 @@ class LocalBlobWriter final : public BlobWriter {
   std::uint64_t bytes_written() const override { return written_; }
 
   Result<BlobRef> commit() override {
-    if (!fd_) return Error::internal("commit on a finished blob writer");
-    BlobRef ref{hash_.finish_hex(), written_};
-    // Read-only on disk: nothing in Redbox rewrites a blob in place.
-    if (::fchmod(fd_.get(), 0444) != 0 || ::fsync(fd_.get()) != 0) {
+    if (Status s = seal(); !s) return s.error();
+    if (::fsync(fd_.get()) != 0) {
       Error e = errno_error("cannot make durable", temp_);
       abandon();
       return e;
     }
+    return publish(true);
+  }
+
+  // Group commit, stage 1: the hash is final and the file read-only; not yet durable.
+  Status seal() {
+    if (!fd_) return Error::internal("commit on a finished blob writer");
+    if (!sealed_) sealed_ = BlobRef{hash_.finish_hex(), written_};
+    // Read-only on disk: nothing in Redbox rewrites a blob in place.
+    if (::fchmod(fd_.get(), 0444) != 0) {
+      Error e = errno_error("cannot seal", temp_);
+      abandon();
+      return e;
+    }
+    return {};
+  }
+
+  // Stage 2 (after the bytes are durable): moves the blob under its name. With sync, makes the
+  // names durable too; without, the caller's barrier does.
+  Result<BlobRef> publish(bool sync) {
+    if (!sealed_ || !fd_) return Error::internal("publish before seal");
+    BlobRef ref = *sealed_;
     fs::path first = root_ / ref.sha256.substr(0, 2);
     fs::path second = first / ref.sha256.substr(2, 2);
     fs::path dest = second / ref.sha256;
-    if (Status s = ensure_durable_dir(first); !s) return s.error();
-    if (Status s = ensure_durable_dir(second); !s) return s.error();
+    if (Status s = ensure_durable_dir(first, sync); !s) return s.error();
+    if (Status s = ensure_durable_dir(second, sync); !s) return s.error();
 
     struct stat existing {};
     if (::stat(dest.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
         static_cast<std::uint64_t>(existing.st_size) == ref.size) {
       // Dedupe: the same bytes are stored already. Refresh the mtime so that fsck's orphan
       // grace period protects the blob until our caller has recorded it in the catalog.
-      ::futimens(fd_.get(), nullptr);
       ::utimensat(AT_FDCWD, dest.c_str(), nullptr, 0);
       abandon();
     } else {
@@ -137,7 +155,9 @@ class LocalBlobWriter final : public BlobWriter {
       fd_.reset();  // releases the flock
     }
     // Also on dedupe: another writer may have renamed but not yet fsynced the folder.
-    if (Status s = fsync_directory(second); !s) return s.error();
+    if (sync) {
+      if (Status s = fsync_directory(second); !s) return s.error();
+    }
     return ref;
   }
 
@@ -156,6 +176,7 @@ class LocalBlobWriter final : public BlobWriter {
   std::uint64_t max_bytes_;
   std::uint64_t written_ = 0;
   Sha256 hash_;
+  std::optional<BlobRef> sealed_;
 };
 
 class LocalBlobStore final : public BlobStore {
@@ -282,13 +303,55 @@ class LocalBlobStore final : public BlobStore {
     return path_of(sha256);
   }
 
+  Result<std::vector<BlobRef>> commit_all(std::vector<std::unique_ptr<BlobWriter>>& writers) override {
+    std::vector<LocalBlobWriter*> local;
+    for (auto& w : writers) {
+      auto* l = dynamic_cast<LocalBlobWriter*>(w.get());
+      if (l == nullptr) return Error::internal("commit_all: a writer from another blob store");
+      local.push_back(l);
+    }
+    for (auto* w : local) {
+      if (Status s = w->seal(); !s) return s.error();
+    }
+    if (Status s = barrier(); !s) return s.error();  // every blob's bytes are durable
+    std::vector<BlobRef> refs;
+    refs.reserve(local.size());
+    for (auto* w : local) {
+      auto ref = w->publish(false);
+      if (!ref) return ref.error();
+      refs.push_back(std::move(*ref));
+    }
+    if (Status s = barrier(); !s) return s.error();  // and so is every name
+    return refs;
+  }
+
   Status prepare() {
     if (Status s = ensure_directory(root_); !s) return s;
     if (Status s = ensure_directory(tmp_); !s) return s;
-    return {};
+    // The 256 first-level folders up front: saves a mkdir and a folder fsync on early writes.
+    std::error_code ec;
+    if (!fs::exists(root_ / "ff", ec)) {
+      static constexpr char kHex[] = "0123456789abcdef";
+      for (int i = 0; i < 256; ++i) {
+        fs::path dir = root_ / std::string{kHex[i >> 4], kHex[i & 15]};
+        if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno_error("cannot create folder", dir);
+      }
+      if (Status s = fsync_directory(root_); !s) return s;
+    }
+    return fsync_directory(tmp_.parent_path());
   }
 
  private:
+  // One durability barrier for the whole file system holding the store: syncfs() flushes every
+  // dirty page and metadata change and reports write-back errors (Linux >= 5.8). Cheaper than
+  // one fsync per file and per folder once a batch has more than a few blobs.
+  Status barrier() const {
+    Fd fd(::open(root_.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) return errno_error("cannot open", root_);
+    if (::syncfs(fd.get()) != 0) return errno_error("syncfs failed for", root_);
+    return {};
+  }
+
   fs::path path_of(const std::string& sha256) const {
     return root_ / sha256.substr(0, 2) / sha256.substr(2, 2) / sha256;
   }

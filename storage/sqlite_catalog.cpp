@@ -123,46 +123,19 @@ class SqliteCatalog final : public Catalog {
 
   Result<Document> create_document(const NewDocument& doc, const std::string& actor) override {
     return guard([&] {
-      if (doc.original.kind != VersionKind::original) fail(Error::invalid_input("a new document's first version must be its original"));
-      validate_new_version(doc.original);
-      if (doc.original.derived_from || doc.original.pair_of) fail(Error::invalid_input("an original cannot be derived from another version"));
-      if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
-      std::string media_type = doc.original.media_type.empty() ? "application/octet-stream" : doc.original.media_type;
+      validate_new_document(doc);
+      return write([&](sql::Database& db, TimePoint now) { return insert_document(db, doc, actor, now); });
+    });
+  }
+
+  Result<std::vector<Document>> create_documents(const std::vector<NewDocument>& docs, const std::string& actor) override {
+    return guard([&] {
+      for (const auto& doc : docs) validate_new_document(doc);
       return write([&](sql::Database& db, TimePoint now) {
-        Document d;
-        d.id = new_id("doc");
-        d.file_name = sanitize_file_name(doc.file_name);
-        d.media_type = media_type;
-        d.source = doc.source.empty() ? "upload" : doc.source;
-        d.batch_id = doc.batch_id;
-        d.received = std::chrono::time_point_cast<std::chrono::milliseconds>(doc.received.value_or(now));
-        d.page_count = doc.original.page_count;
-        d.metadata = doc.metadata;
-        db.prepare("INSERT INTO documents (id, file_name, media_type, source, batch_id, received, page_count, metadata) "
-                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            .bind(1, d.id)
-            .bind(2, d.file_name)
-            .bind(3, d.media_type)
-            .bind(4, d.source)
-            .bind(5, d.batch_id)
-            .bind(6, format_utc(d.received))
-            .bind(7, d.page_count)
-            .bind(8, dump(d.metadata))
-            .run();
-        NewVersion original = doc.original;
-        original.media_type = media_type;
-        Version v = insert_version(db, d.id, original, actor, now);
-        AuditEvent e;
-        e.actor = actor;
-        e.action = "document.create";
-        e.object = d.id;
-        // IDs, hashes and counts only: file names can carry personal data.
-        e.details = {{"version", v.id}, {"sha256", v.sha256}, {"size", v.size}, {"media_type", v.media_type},
-                     {"source", d.source}};
-        if (d.batch_id) e.details["batch"] = *d.batch_id;
-        detail::append_audit_event(db, std::move(e), now);
-        d.versions.push_back(std::move(v));
-        return d;
+        std::vector<Document> out;
+        out.reserve(docs.size());
+        for (const auto& doc : docs) out.push_back(insert_document(db, doc, actor, now));
+        return out;
       });
     });
   }
@@ -434,6 +407,51 @@ class SqliteCatalog final : public Catalog {
   }
 
  private:
+  static void validate_new_document(const NewDocument& doc) {
+    if (doc.original.kind != VersionKind::original) fail(Error::invalid_input("a new document's first version must be its original"));
+    validate_new_version(doc.original);
+    if (doc.original.derived_from || doc.original.pair_of) fail(Error::invalid_input("an original cannot be derived from another version"));
+    if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
+  }
+
+  Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
+    std::string media_type = doc.original.media_type.empty() ? "application/octet-stream" : doc.original.media_type;
+    Document d;
+    d.id = new_id("doc");
+    d.file_name = sanitize_file_name(doc.file_name);
+    d.media_type = media_type;
+    d.source = doc.source.empty() ? "upload" : doc.source;
+    d.batch_id = doc.batch_id;
+    d.received = std::chrono::time_point_cast<std::chrono::milliseconds>(doc.received.value_or(now));
+    d.page_count = doc.original.page_count;
+    d.metadata = doc.metadata;
+    db.prepare("INSERT INTO documents (id, file_name, media_type, source, batch_id, received, page_count, metadata) "
+               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        .bind(1, d.id)
+        .bind(2, d.file_name)
+        .bind(3, d.media_type)
+        .bind(4, d.source)
+        .bind(5, d.batch_id)
+        .bind(6, format_utc(d.received))
+        .bind(7, d.page_count)
+        .bind(8, dump(d.metadata))
+        .run();
+    NewVersion original = doc.original;
+    original.media_type = media_type;
+    Version v = insert_version(db, d.id, original, actor, now);
+    AuditEvent e;
+    e.actor = actor;
+    e.action = "document.create";
+    e.object = d.id;
+    // IDs, hashes and counts only: file names can carry personal data.
+    e.details = {{"version", v.id}, {"sha256", v.sha256}, {"size", v.size}, {"media_type", v.media_type},
+                 {"source", d.source}};
+    if (d.batch_id) e.details["batch"] = *d.batch_id;
+    detail::append_audit_event(db, std::move(e), now);
+    d.versions.push_back(std::move(v));
+    return d;
+  }
+
   Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
                          const std::string& actor, TimePoint now) {
     Version v;

@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <algorithm>
 #include <set>
 #include <vector>
 
@@ -88,7 +89,16 @@ Result<Store> init_store(const fs::path& root, CatalogOptions options) {
   return open_parts(root, options);
 }
 
-Result<Document> add_file(Store& store, const fs::path& path, const AddFileOptions& options, const std::string& actor) {
+namespace {
+
+// One file streamed into an uncommitted blob writer, with the first bytes kept for sniffing.
+struct StagedFile {
+  fs::path path;
+  std::unique_ptr<BlobWriter> writer;
+  std::string head;
+};
+
+Result<StagedFile> stage_file(Store& store, const fs::path& path, std::uint64_t limit) {
   FileReader file(path);
   if (file.fd() < 0) {
     int e = errno;
@@ -98,17 +108,15 @@ Result<Document> add_file(Store& store, const fs::path& path, const AddFileOptio
   struct stat st {};
   if (::fstat(file.fd(), &st) != 0) return Error::io("cannot stat " + path.string() + ": " + std::strerror(errno));
   if (!S_ISREG(st.st_mode)) return Error::invalid_input(path.string() + " is not a regular file");
-  std::uint64_t limit = std::min(options.max_bytes, store.config.max_upload_bytes);
   if (static_cast<std::uint64_t>(st.st_size) > limit) {
     return Error::too_large(path.string() + " is " + std::to_string(st.st_size) + " bytes, over the limit of " +
                             std::to_string(limit));
   }
   ::posix_fadvise(file.fd(), 0, 0, POSIX_FADV_SEQUENTIAL);
-
   auto writer = store.blobs->create_writer(limit);
   if (!writer) return writer.error();
-  std::string head;
-  std::vector<char> buffer(1 << 20);
+  StagedFile staged{path, std::move(*writer), {}};
+  std::vector<char> buffer(static_cast<std::size_t>(std::clamp<off_t>(st.st_size, 4096, 1 << 20)));
   while (true) {
     ssize_t n = ::read(file.fd(), buffer.data(), buffer.size());
     if (n < 0) {
@@ -116,27 +124,70 @@ Result<Document> add_file(Store& store, const fs::path& path, const AddFileOptio
       return Error::io("read error on " + path.string() + ": " + std::strerror(errno));
     }
     if (n == 0) break;
-    if (head.size() < 8192) head.append(buffer.data(), std::min<std::size_t>(static_cast<std::size_t>(n), 8192 - head.size()));
-    if (Status s = (*writer)->write(buffer.data(), static_cast<std::size_t>(n)); !s) return s.error().within(path.string());
+    auto got = static_cast<std::size_t>(n);
+    if (staged.head.size() < 8192) staged.head.append(buffer.data(), std::min(got, 8192 - staged.head.size()));
+    if (Status s = staged.writer->write(buffer.data(), got); !s) return s.error().within(path.string());
   }
-  auto blob = (*writer)->commit();
-  if (!blob) return blob.error();
+  return staged;
+}
 
+NewDocument describe(Store& store, const StagedFile& staged, const BlobRef& blob, const AddFileOptions& options,
+                     const std::string& file_name) {
   NewDocument doc;
-  doc.file_name = options.file_name.empty() ? path.filename().string() : options.file_name;
+  doc.file_name = file_name;
   doc.source = options.source;
   doc.batch_id = options.batch_id;
   doc.metadata = options.metadata;
   doc.original.kind = VersionKind::original;
-  doc.original.sha256 = blob->sha256;
-  doc.original.size = blob->size;
-  doc.original.media_type = sniff_media_type(head);
+  doc.original.sha256 = blob.sha256;
+  doc.original.size = blob.size;
+  doc.original.media_type = sniff_media_type(staged.head);
   if (is_page_media_type(doc.original.media_type)) {
-    // Count from the stored (verified-at-write) bytes, not the source that could change.
-    auto local = store.blobs->local_path(blob->sha256);
-    doc.original.page_count = count_pages(local ? *local : path, doc.original.media_type);
+    // Count from the stored bytes, not the source that could change meanwhile.
+    auto local = store.blobs->local_path(blob.sha256);
+    doc.original.page_count = count_pages(local ? *local : staged.path, doc.original.media_type);
   }
-  return store.catalog->create_document(doc, actor);
+  return doc;
+}
+
+}  // namespace
+
+Result<Document> add_file(Store& store, const fs::path& path, const AddFileOptions& options, const std::string& actor) {
+  auto staged = stage_file(store, path, std::min(options.max_bytes, store.config.max_upload_bytes));
+  if (!staged) return staged.error();
+  auto blob = staged->writer->commit();
+  if (!blob) return blob.error();
+  std::string name = options.file_name.empty() ? path.filename().string() : options.file_name;
+  return store.catalog->create_document(describe(store, *staged, *blob, options, name), actor);
+}
+
+Result<std::vector<Document>> add_files(Store& store, const std::vector<fs::path>& paths, const AddFileOptions& options,
+                                        const std::string& actor) {
+  constexpr std::size_t kMaxOpen = 256;
+  std::uint64_t limit = std::min(options.max_bytes, store.config.max_upload_bytes);
+  std::vector<Document> added;
+  added.reserve(paths.size());
+  for (std::size_t start = 0; start < paths.size(); start += kMaxOpen) {
+    std::size_t end = std::min(paths.size(), start + kMaxOpen);
+    std::vector<StagedFile> staged;
+    std::vector<std::unique_ptr<BlobWriter>> writers;
+    for (std::size_t i = start; i < end; ++i) {
+      auto s = stage_file(store, paths[i], limit);
+      if (!s) return s.error();
+      staged.push_back(std::move(*s));
+    }
+    for (auto& s : staged) writers.push_back(std::move(s.writer));
+    auto blobs = store.blobs->commit_all(writers);
+    if (!blobs) return blobs.error();
+    std::vector<NewDocument> docs;
+    for (std::size_t i = 0; i < staged.size(); ++i) {
+      docs.push_back(describe(store, staged[i], (*blobs)[i], options, staged[i].path.filename().string()));
+    }
+    auto created = store.catalog->create_documents(docs, actor);
+    if (!created) return created.error();
+    for (auto& d : *created) added.push_back(std::move(d));
+  }
+  return added;
 }
 
 bool FsckReport::clean() const {

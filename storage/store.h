@@ -58,6 +58,16 @@ struct AddFileOptions {
 Result<Document> add_file(Store& store, const std::filesystem::path& path, const AddFileOptions& options,
                           const std::string& actor);
 
+// Adds several files as documents with group commit: every blob is written and hashed, then
+// one durability barrier covers all of them, and one catalog transaction records all documents
+// and their audit events. When it returns, all documents are durable (as with add_file).
+// Files go in groups of 256 (the most held open at once), each group all-or-nothing: on error
+// the groups before it stay recorded and the error names the file (blobs of the failed group
+// that were already committed become orphans for fsck). Used for scan batches and bulk imports;
+// options apply to every file (file_name is ignored: each file's own name is used).
+Result<std::vector<Document>> add_files(Store& store, const std::vector<std::filesystem::path>& paths,
+                                        const AddFileOptions& options, const std::string& actor);
+
 struct FsckReport {
   std::uint64_t blobs_checked = 0;
   std::uint64_t versions_checked = 0;

@@ -177,3 +177,39 @@ TEST_CASE("redbox fsck and redbox audit report and exit as documented", "[storag
   CHECK(test::run_redbox({"--data", (dir.path() / "none").string(), "fsck"}).exit_code == 4);
   CHECK(test::run_redbox({"--data", data, "audit", "frobnicate"}).exit_code == 2);
 }
+
+TEST_CASE("add_files group-commits a batch: same results as add_file", "[storage][store]") {
+  auto dir = test::temp_dir();
+  auto store = fresh_store(dir.path() / "data");
+  auto files = corpus_files("scans");
+  files.push_back(files.front());  // a duplicate inside the batch
+  std::vector<fs::path> many;
+  for (int i = 0; i < 300; ++i) many.push_back(write_file(dir.path() / ("g" + std::to_string(i)), random_bytes(3000, 900 + static_cast<unsigned>(i))));
+  files.insert(files.end(), many.begin(), many.end());  // more than one group of 256
+  auto expected = sha256sum(files);
+  AddFileOptions options;
+  options.batch_id = "batch-1";
+  auto docs = add_files(store, files, options, "intake").value();
+  REQUIRE(docs.size() == files.size());
+  std::set<std::string> distinct;
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    INFO(files[i].string());
+    CHECK(docs[i].file_name == files[i].filename().string());
+    CHECK(docs[i].batch_id == "batch-1");
+    CHECK(docs[i].versions.at(0).sha256 == expected.at(files[i].string()));
+    CHECK(sha256_hex(store.blobs->read_all(docs[i].versions[0].sha256).value()) == expected.at(files[i].string()));
+    distinct.insert(docs[i].versions[0].sha256);
+  }
+  CHECK(count_blob_files(store) == distinct.size());
+  CHECK(count_files_under(store.root / "blobs" / "tmp") == 0);
+  auto multipage = std::find(files.begin(), files.end(), test::data_path("corpus/scans/multipage.pdf"));
+  REQUIRE(multipage != files.end());
+  CHECK(docs[static_cast<std::size_t>(multipage - files.begin())].page_count == 6);
+  auto report = fsck(store, false).value();
+  CHECK(report.clean());
+  CHECK(report.audit_events_checked == files.size());
+  // A missing file fails the call with its name.
+  auto bad = add_files(store, {files[0], dir.path() / "missing.pdf"}, {}, "intake");
+  REQUIRE_FALSE(bad.ok());
+  CHECK(bad.error().message.find("missing.pdf") != std::string::npos);
+}
