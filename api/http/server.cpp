@@ -51,6 +51,8 @@ ApiServer::ApiServer(storage::Store& store, ServerOptions options)
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
   });
+  // httplib closes a keep-alive connection after 5 requests by default; API clients make many.
+  svr.set_keep_alive_max_count(1000);
   svr.set_read_timeout(impl_->options.read_timeout);
   svr.set_write_timeout(impl_->options.write_timeout);
   // The hard cap httplib enforces on any body; routes enforce their own, smaller limits.
