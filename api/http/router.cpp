@@ -136,7 +136,7 @@ void Router::get(const std::string& pattern, Action action, RouteHandler handler
   std::vector<std::string> names;
   std::string regex = route_regex(pattern, names);
   routes_.push_back("GET " + pattern);
-  server_.Get(regex, [this, pattern, names, action, handler](const httplib::Request& req, httplib::Response& res) {
+  server_.Get(regex, [this, pattern, names, action, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res) {
     run("GET", pattern, names, action, handler, req, res, nullptr);
   });
 }
@@ -145,7 +145,7 @@ void Router::post(const std::string& pattern, Action action, RouteHandler handle
   std::vector<std::string> names;
   std::string regex = route_regex(pattern, names);
   routes_.push_back("POST " + pattern);
-  server_.Post(regex, [this, pattern, names, action, handler](const httplib::Request& req, httplib::Response& res,
+  server_.Post(regex, [this, pattern, names, action, handler = std::move(handler)](const httplib::Request& req, httplib::Response& res,
                                                              const httplib::ContentReader& content) {
     run("POST", pattern, names, action, handler, req, res, &content);
   });

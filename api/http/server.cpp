@@ -70,7 +70,7 @@ ApiServer::ApiServer(storage::Store& store, ServerOptions options)
                                             : "the request was refused (HTTP " + std::to_string(res.status) + ")";
     send_error(res, Error{kind_for_status(res.status), message});
   });
-  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+  svr.set_exception_handler([](const httplib::Request&, httplib::Response& res, const std::exception_ptr& ep) {
     Error e = Error::internal("unexpected failure");
     try {
       if (ep) std::rethrow_exception(ep);
