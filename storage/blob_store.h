@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/error.h"
 
@@ -66,6 +67,12 @@ class BlobStore {
   // A path the bytes can be opened at directly (MuPDF, Leptonica), when the backend is local;
   // nullopt for remote backends (callers then copy_to_file into a temporary folder).
   virtual std::optional<std::filesystem::path> local_path(const std::string& sha256) const = 0;
+
+  // Group commit: commits every writer (all created by this store) with one durability barrier
+  // for the batch instead of one per blob. When it returns, every blob is durable and visible,
+  // exactly as after commit(); on error none of the results may be relied on. The default
+  // commits one by one.
+  virtual Result<std::vector<BlobRef>> commit_all(std::vector<std::unique_ptr<BlobWriter>>& writers);
 
   // Conveniences built on the methods above.
   Result<BlobRef> put(std::string_view bytes);

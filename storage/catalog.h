@@ -107,6 +107,17 @@ class Catalog {
 
   // Documents and versions. `actor` is the user name recorded in the audit log.
   virtual Result<Document> create_document(const NewDocument& doc, const std::string& actor) = 0;
+  // Several documents in one transaction (one commit, one fsync), each with its audit event:
+  // all are recorded or none. The default creates them one by one.
+  virtual Result<std::vector<Document>> create_documents(const std::vector<NewDocument>& docs, const std::string& actor) {
+    std::vector<Document> out;
+    for (const auto& d : docs) {
+      auto created = create_document(d, actor);
+      if (!created) return created.error();
+      out.push_back(std::move(*created));
+    }
+    return out;
+  }
   virtual Result<Version> add_version(const std::string& document_id, const NewVersion& version,
                                       const std::string& actor) = 0;
   virtual Result<Document> get_document(const std::string& document_id) const = 0;
@@ -120,6 +131,12 @@ class Catalog {
                                  const std::string& actor) = 0;
   // Every blob hash any version refers to (fsck).
   virtual Result<std::vector<std::string>> referenced_blobs() const = 0;
+  // How many versions exist (fsck's report). The default counts referenced blobs.
+  virtual Result<std::uint64_t> count_versions() const {
+    auto blobs = referenced_blobs();
+    if (!blobs) return blobs.error();
+    return static_cast<std::uint64_t>(blobs->size());
+  }
 
   // Users and API tokens (tokens stored as SHA-256 hashes only).
   virtual Result<NewUserResult> create_user(const std::string& name, Role role, const std::string& actor) = 0;

@@ -6,8 +6,15 @@
 // Thread-safety: as BlobStore and Catalog.
 #pragma once
 
+#include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
 
 #include "common/error.h"
 #include "storage/blob_store.h"
@@ -15,11 +22,21 @@
 
 namespace redbox::storage {
 
+// <data>/config.json. Unknown keys are kept (other modules may add settings).
+struct StoreConfig {
+  std::uint64_t max_upload_bytes = 512ULL << 20;
+  nlohmann::json raw = nlohmann::json::object();  // the whole file as read
+};
+
 struct Store {
   std::filesystem::path root;
   std::unique_ptr<BlobStore> blobs;
   std::unique_ptr<Catalog> catalog;
+  StoreConfig config;
 };
+
+// The defaults written by init_store.
+nlohmann::json default_store_config();
 
 // Opens an existing data folder; not_found (naming the folder and suggesting `redbox init`)
 // if it was never initialised. Removes temporaries left by writers that were killed.
@@ -41,6 +58,16 @@ struct AddFileOptions {
 Result<Document> add_file(Store& store, const std::filesystem::path& path, const AddFileOptions& options,
                           const std::string& actor);
 
+// Adds several files as documents with group commit: every blob is written and hashed, then
+// one durability barrier covers all of them, and one catalog transaction records all documents
+// and their audit events. When it returns, all documents are durable (as with add_file).
+// Files go in groups of 256 (the most held open at once), each group all-or-nothing: on error
+// the groups before it stay recorded and the error names the file (blobs of the failed group
+// that were already committed become orphans for fsck). Used for scan batches and bulk imports;
+// options apply to every file (file_name is ignored: each file's own name is used).
+Result<std::vector<Document>> add_files(Store& store, const std::vector<std::filesystem::path>& paths,
+                                        const AddFileOptions& options, const std::string& actor);
+
 struct FsckReport {
   std::uint64_t blobs_checked = 0;
   std::uint64_t versions_checked = 0;
@@ -50,9 +77,27 @@ struct FsckReport {
   std::uint64_t stale_temporaries_removed = 0;
   std::vector<std::string> catalog_problems;
   bool audit_chain_ok = true;
+  std::optional<std::int64_t> audit_first_bad_seq;  // when the chain is broken
+  std::string audit_problem;
+  std::uint64_t audit_events_checked = 0;
+  std::vector<std::string> orphans_removed;   // with repair
+  std::vector<std::string> orphans_kept_recent;  // younger than the grace period: maybe mid-upload
   bool clean() const;
+  nlohmann::json to_json() const;
 };
 // Checks every blob and catalog row; with repair, removes orphan blobs (never referenced ones).
 Result<FsckReport> fsck(Store& store, bool repair);
+
+struct FsckOptions {
+  bool repair = false;
+  // An orphan younger than this may be an upload whose catalog row is being written right now
+  // (the blob is committed first); repair leaves it alone. fsck(store, repair) uses 10 minutes.
+  std::chrono::seconds orphan_grace{600};
+};
+Result<FsckReport> fsck(Store& store, const FsckOptions& options);
+
+// Page count of a stored PDF or image: MuPDF for PDFs, Leptonica for multi-page TIFF, 1 for
+// other images; nullopt when the file cannot be read as pages (never an error: intake decides).
+std::optional<int> count_pages(const std::filesystem::path& path, std::string_view media_type);
 
 }  // namespace redbox::storage
