@@ -140,3 +140,30 @@ TEST_CASE("SIGKILL mid-write leaves no partial blob; fsck is clean after", "[sto
   CHECK(report.clean());
   CHECK(report.blobs_checked == 1);
 }
+
+TEST_CASE("group commit: a failing change is rolled back alone", "[storage][concurrency]") {
+  auto dir = test::temp_dir();
+  auto catalog = open_sqlite_catalog(dir.path() / "c.sqlite").value();
+  std::atomic<int> dup_ok{0};
+  std::atomic<int> dup_conflict{0};
+  std::atomic<int> other_failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto dup = catalog->create_user("dup", Role::reviewer, "admin");
+        if (dup.ok()) ++dup_ok;
+        else if (dup.error().kind == ErrorKind::conflict) ++dup_conflict;
+        if (!catalog->create_user("u" + std::to_string(t) + "_" + std::to_string(i), Role::intake, "admin").ok()) ++other_failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(dup_ok == 1);
+  CHECK(dup_conflict == 79);
+  CHECK(other_failures == 0);
+  CHECK(catalog->list_users().value().size() == 81);
+  auto audit = catalog->audit().verify().value();
+  CHECK(audit.ok);
+  CHECK(audit.events_checked == 81);  // no event of a refused change survives
+}
