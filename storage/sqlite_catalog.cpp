@@ -415,7 +415,7 @@ class SqliteCatalog final : public Catalog {
     if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
   }
 
-  Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
+  static Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
     std::string media_type = doc.original.media_type.empty() ? "application/octet-stream" : doc.original.media_type;
     Document d;
     d.id = new_id("doc");
@@ -453,7 +453,7 @@ class SqliteCatalog final : public Catalog {
     return d;
   }
 
-  Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
+  static Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
                          const std::string& actor, TimePoint now) {
     Version v;
     v.id = new_id("ver");
