@@ -103,17 +103,22 @@ TEST_CASE("SIGKILL mid-write leaves no partial blob; fsck is clean after", "[sto
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    // The child must never return into Catch2: every path ends in _exit.
     close(ready[0]);
-    auto store = open_store(root).value();
-    auto writer = store.blobs->create_writer().value();
-    std::string chunk = random_bytes(1 << 20, 500);
-    for (int i = 0;; ++i) {
-      if (!writer->write(chunk).ok()) _exit(3);
-      if (i == 8) {
-        char c = 'x';
-        if (write(ready[1], &c, 1) != 1) _exit(4);  // 9 MiB written: kill me now
+    try {
+      auto store = open_store(root).value();
+      auto writer = store.blobs->create_writer().value();
+      std::string chunk = random_bytes(1 << 20, 500);
+      for (int i = 0;; ++i) {
+        if (!writer->write(chunk).ok()) _exit(3);
+        if (i == 8) {
+          char c = 'x';
+          if (write(ready[1], &c, 1) != 1) _exit(4);  // 9 MiB written: kill me now
+        }
+        if (i > 4000) _exit(5);  // never commit
       }
-      if (i > 4000) _exit(5);  // never commit
+    } catch (...) {
+      _exit(6);
     }
   }
   close(ready[1]);
