@@ -288,7 +288,7 @@ class LocalBlobStore final : public BlobStore {
     std::uint64_t removed = 0;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(tmp_, ec)) {
-      fs::path path = entry.path();
+      const fs::path& path = entry.path();
       Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
       if (!fd) continue;  // gone meanwhile, or not a file we can lock
       if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) continue;  // a live writer holds it

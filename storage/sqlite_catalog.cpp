@@ -1,7 +1,7 @@
-// The SQLite catalog. One writer connection serialised by a mutex (SQLite allows one writer at a
-// time anyway; BEGIN IMMEDIATE also serialises against other processes) and a pool of read
+// The SQLite catalog. One writer connection fed by a group committer (SQLite allows one writer
+// at a time anyway; BEGIN IMMEDIATE also serialises against other processes) and a pool of read
 // connections so readers never wait for the writer (WAL). Every change and its audit event are
-// one transaction.
+// in one transaction.
 #include <algorithm>
 #include <charconv>
 #include <mutex>
@@ -13,6 +13,7 @@
 #include "storage/catalog.h"
 #include "storage/detail/catalog_schema.h"
 #include "storage/detail/connection_pool.h"
+#include "storage/detail/group_commit.h"
 #include "storage/detail/sqlite_audit.h"
 
 namespace redbox::storage {
@@ -414,7 +415,7 @@ class SqliteCatalog final : public Catalog {
     if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
   }
 
-  Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
+  static Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
     std::string media_type = doc.original.media_type.empty() ? "application/octet-stream" : doc.original.media_type;
     Document d;
     d.id = new_id("doc");
@@ -452,7 +453,7 @@ class SqliteCatalog final : public Catalog {
     return d;
   }
 
-  Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
+  static Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
                          const std::string& actor, TimePoint now) {
     Version v;
     v.id = new_id("ver");
@@ -484,20 +485,19 @@ class SqliteCatalog final : public Catalog {
     return v;
   }
 
-  // Runs fn(db, now) in one BEGIN IMMEDIATE transaction on the writer connection; commits
-  // (fsync with synchronous=FULL) before returning, so a returned result is durable.
+  // Runs fn(db, now) in a BEGIN IMMEDIATE transaction on the writer connection, shared with
+  // concurrent writers (group commit); returns only after that transaction has committed
+  // (fsync with synchronous=FULL), so a returned result is durable.
   template <typename Fn>
   auto write(Fn&& fn) -> std::invoke_result_t<Fn, sql::Database&, TimePoint> {
-    std::lock_guard lock(write_mutex_);
-    sql::Transaction tx(writer_);
-    auto result = fn(writer_, clock_.now());
-    tx.commit();
-    return result;
+    std::optional<std::invoke_result_t<Fn, sql::Database&, TimePoint>> result;
+    committer_.submit([&](sql::Database& db, TimePoint now) { result.emplace(fn(db, now)); });
+    return std::move(*result);
   }
 
   const Clock& clock_;
-  std::mutex write_mutex_;
   sql::Database writer_;
+  detail::GroupCommitter committer_{writer_, clock_};
   mutable detail::ConnectionPool readers_;
   detail::SqliteAuditLog audit_;
 };

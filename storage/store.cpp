@@ -171,6 +171,8 @@ Result<std::vector<Document>> add_files(Store& store, const std::vector<fs::path
     std::size_t end = std::min(paths.size(), start + kMaxOpen);
     std::vector<StagedFile> staged;
     std::vector<std::unique_ptr<BlobWriter>> writers;
+    staged.reserve(end - start);
+    writers.reserve(end - start);
     for (std::size_t i = start; i < end; ++i) {
       auto s = stage_file(store, paths[i], limit);
       if (!s) return s.error();
@@ -180,6 +182,7 @@ Result<std::vector<Document>> add_files(Store& store, const std::vector<fs::path
     auto blobs = store.blobs->commit_all(writers);
     if (!blobs) return blobs.error();
     std::vector<NewDocument> docs;
+    docs.reserve(staged.size());
     for (std::size_t i = 0; i < staged.size(); ++i) {
       docs.push_back(describe(store, staged[i], (*blobs)[i], options, staged[i].path.filename().string()));
     }
@@ -244,12 +247,12 @@ Result<FsckReport> fsck(Store& store, const FsckOptions& options) {
       if (v.error().kind == ErrorKind::corrupt) report.corrupt_blobs.push_back(ref.sha256);
       else if (v.error().kind != ErrorKind::not_found) return v;  // removed meanwhile is fine
     }
-    if (referenced.count(ref.sha256) == 0) report.orphan_blobs.push_back(ref.sha256);
+    if (!referenced.contains(ref.sha256)) report.orphan_blobs.push_back(ref.sha256);
     return {};
   });
   if (!walked) return walked.error();
   for (const auto& sha : referenced) {
-    if (present.count(sha) == 0 && !store.blobs->contains(sha)) report.missing_blobs.push_back(sha);
+    if (!present.contains(sha) && !store.blobs->contains(sha)) report.missing_blobs.push_back(sha);
   }
 
   if (options.repair) {

@@ -103,17 +103,22 @@ TEST_CASE("SIGKILL mid-write leaves no partial blob; fsck is clean after", "[sto
   pid_t pid = fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {
+    // The child must never return into Catch2: every path ends in _exit.
     close(ready[0]);
-    auto store = open_store(root).value();
-    auto writer = store.blobs->create_writer().value();
-    std::string chunk = random_bytes(1 << 20, 500);
-    for (int i = 0;; ++i) {
-      if (!writer->write(chunk).ok()) _exit(3);
-      if (i == 8) {
-        char c = 'x';
-        if (write(ready[1], &c, 1) != 1) _exit(4);  // 9 MiB written: kill me now
+    try {
+      auto store = open_store(root).value();
+      auto writer = store.blobs->create_writer().value();
+      std::string chunk = random_bytes(1 << 20, 500);
+      for (int i = 0;; ++i) {
+        if (!writer->write(chunk).ok()) _exit(3);
+        if (i == 8) {
+          char c = 'x';
+          if (write(ready[1], &c, 1) != 1) _exit(4);  // 9 MiB written: kill me now
+        }
+        if (i > 4000) _exit(5);  // never commit
       }
-      if (i > 4000) _exit(5);  // never commit
+    } catch (...) {
+      _exit(6);
     }
   }
   close(ready[1]);
@@ -139,4 +144,31 @@ TEST_CASE("SIGKILL mid-write leaves no partial blob; fsck is clean after", "[sto
   auto report = fsck(store, false).value();
   CHECK(report.clean());
   CHECK(report.blobs_checked == 1);
+}
+
+TEST_CASE("group commit: a failing change is rolled back alone", "[storage][concurrency]") {
+  auto dir = test::temp_dir();
+  auto catalog = open_sqlite_catalog(dir.path() / "c.sqlite").value();
+  std::atomic<int> dup_ok{0};
+  std::atomic<int> dup_conflict{0};
+  std::atomic<int> other_failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 10; ++i) {
+        auto dup = catalog->create_user("dup", Role::reviewer, "admin");
+        if (dup.ok()) ++dup_ok;
+        else if (dup.error().kind == ErrorKind::conflict) ++dup_conflict;
+        if (!catalog->create_user("u" + std::to_string(t) + "_" + std::to_string(i), Role::intake, "admin").ok()) ++other_failures;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  CHECK(dup_ok == 1);
+  CHECK(dup_conflict == 79);
+  CHECK(other_failures == 0);
+  CHECK(catalog->list_users().value().size() == 81);
+  auto audit = catalog->audit().verify().value();
+  CHECK(audit.ok);
+  CHECK(audit.events_checked == 81);  // no event of a refused change survives
 }
