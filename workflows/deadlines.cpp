@@ -11,6 +11,16 @@ using namespace std::chrono;
 
 std::string dated(Date d) { return format_date(d) + " (" + weekday_name(d) + ")"; }
 
+std::string ordinal(unsigned n) {
+  const char* suffix = "th";
+  if (n % 100 < 11 || n % 100 > 13) {
+    if (n % 10 == 1) suffix = "st";
+    if (n % 10 == 2) suffix = "nd";
+    if (n % 10 == 3) suffix = "rd";
+  }
+  return std::to_string(n) + suffix;
+}
+
 std::string plural(int n, const std::string& unit) {
   return std::to_string(n) + " " + unit + (n == 1 ? "" : "s");
 }
@@ -223,7 +233,9 @@ std::string DeadlineRule::describe() const {
   }
   if (extension != 0) {
     out += ", extendable by " + std::to_string(extension) +
-           (kind == DeadlineKind::calendar_months ? " further month(s)" : " further day(s)");
+           (kind == DeadlineKind::calendar_months  ? " further month(s)"
+            : kind == DeadlineKind::working_days ? " further working day(s)"
+                                                 : " further day(s)");
   }
   return out;
 }
@@ -292,7 +304,7 @@ Result<Deadline> compute_deadline(const DeadlineRule& rule, const DeadlineReques
         std::string step = "+" + plural(amount, "month") + extension_note + " -> " + dated(due);
         if (due.day() != start.day()) {
           step += " (" + month_name(due) + " " + std::to_string(year_of(due)) + " has no " +
-                  std::to_string(static_cast<unsigned>(start.day())) + "th; its last day)";
+                  ordinal(static_cast<unsigned>(start.day())) + ": its last day)";
         }
         steps.push_back(step);
       } else {
@@ -332,7 +344,7 @@ Result<Deadline> compute_deadline(const DeadlineRule& rule, const DeadlineReques
     }
     // Bank holidays passed over (weekends go without saying).
     for (Date x = add_days(start, 1); days_between(x, d) > 0; x = add_days(x, 1)) {
-      if (!is_weekend(x) && !wd.is_working_day(x)) holidays_skipped.push_back(format_date(x) + " " + wd.why_not_working(x));
+      if (!is_weekend(x) && !wd.is_working_day(x)) holidays_skipped.push_back(format_date(x) + ", " + wd.why_not_working(x));
     }
     if (!holidays_skipped.empty()) {
       std::string step = "not counted: ";
