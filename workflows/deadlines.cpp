@@ -352,7 +352,7 @@ Result<Deadline> compute_deadline(const DeadlineRule& rule, const DeadlineReques
       steps.push_back(step);
     }
     if (paused_days > 0) steps.push_back("not counted: " + plural(paused_days, "working day") + " while the clock was stopped");
-    steps.push_back("day " + std::to_string(amount) + extension_note + " (counting weekends off and bank holidays in " +
+    steps.push_back("day " + std::to_string(amount) + extension_note + " (not counting weekends or bank holidays in " +
                     out.divisions.describe() + ") -> " + dated(d));
     out.due = d;
     return out;
