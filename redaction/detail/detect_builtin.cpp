@@ -92,7 +92,7 @@ Span accept_email(std::string_view t, std::size_t b, std::size_t e) {
 
 const std::vector<BuiltinPattern>& builtin_patterns() {
   static const std::vector<BuiltinPattern> kPatterns{
-      {"iban", "IBAN", R"(\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b)", accept_iban},
+      {"iban", "IBAN", R"(\b[A-Z]{2}\d{2}(?:[ \-]?[A-Z0-9]){11,30}\b)", accept_iban},
       {"payment_card", "Payment card number", R"(\b\d(?:[ \-]?\d){12,18}\b)", accept_card},
       {"nhs_number", "NHS number", R"(\b\d{3}[ \-]?\d{3}[ \-]?\d{4}\b)", accept_nhs},
       {"uk_nino", "National Insurance number",

@@ -177,6 +177,7 @@ bool payment_card_valid(std::string_view candidate) {
   const std::string d = digits_of(candidate);
   if (d.size() < 13 || d.size() > 19) return false;
   if (d.find_first_not_of(d[0]) == std::string::npos) return false;  // 0000..., 1111...
+  if (d.size() == 13 && d[0] != '4') return false;  // only (old) Visa issued 13-digit numbers
   // Layout: no separators, or groups of 4 (last 1-7) with one separator kind, or Amex 4-6-5.
   std::vector<std::size_t> groups;
   char separator = 0;
@@ -314,12 +315,12 @@ std::size_t iban_accepted_length(std::string_view c) {
   std::string compact;
   std::size_t pos = 0;
   for (; pos < c.size() && static_cast<int>(compact.size()) < length; ++pos) {
-    if (c[pos] == ' ') continue;
+    if (c[pos] == ' ' || c[pos] == '-') continue;
     compact.push_back(c[pos]);
   }
   if (static_cast<int>(compact.size()) != length) return 0;
   // The IBAN must end at a group boundary, not inside a run of characters.
-  if (pos < c.size() && c[pos] != ' ') return 0;
+  if (pos < c.size() && c[pos] != ' ' && c[pos] != '-') return 0;
   for (std::size_t i = 2; i < 4; ++i)
     if (!is_digit(compact[i])) return 0;
   return iban_mod97(compact) ? pos : 0;
