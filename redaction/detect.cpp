@@ -12,10 +12,13 @@
 namespace redbox::redaction {
 namespace {
 
-// find() scans blocks of about this many bytes (ending at a line break), each extended by a
-// margin so that a match starting in the block but ending after it is still seen whole.
-constexpr std::size_t kBlockBytes = 16 * 1024;
-constexpr std::size_t kBlockMargin = 1024;
+// find() runs the set over blocks of at least this many bytes (extended to a line break), each
+// with a margin so that a match starting in the block but ending after it is still seen whole;
+// only the patterns the set reports for a block are then run over that block. Small blocks keep
+// that second pass short (measured on letter text: 256 bytes is ~2x faster than 16 KB). A
+// match must not run more than kBlockMargin bytes past the end of the line it starts on.
+constexpr std::size_t kBlockBytes = 256;
+constexpr std::size_t kBlockMargin = 256;
 constexpr std::int64_t kSetMemory = 256LL << 20;
 
 enum class Boundary { regex, word };  // who checks word boundaries: the regex itself, or find()
