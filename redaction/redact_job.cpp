@@ -135,7 +135,6 @@ Result<RedactResult> run_redact_job(const RedactOptions& o) {
       std::string bytes = save_full_rewrite(ctx, pdf);
       write_pending(out, bytes);
 
-      if (getenv("RB_DEBUG")) (void)write_file_atomic("/tmp/rm_debug.pdf", bytes);
       VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96};
       VerifyReport report = verify(vin).value();
       std::vector<int> raster = report.pages_failing_pixels();
