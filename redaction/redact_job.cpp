@@ -22,6 +22,36 @@ Rect page_rect(const mu::Context& ctx, const mu::Document& doc, int p) {
   return {r.x0, r.y0, r.x1, r.y1};
 }
 
+// True when a font can draw text that extraction cannot turn into Unicode: no /ToUnicode and
+// either a Type3 font, a symbolic font, or a TrueType/Type0 font without a standard encoding.
+bool font_lacks_unicode(fz_context* c, pdf_obj* font) {
+  if (pdf_dict_get(c, font, PDF_NAME(ToUnicode)) != nullptr) return false;
+  pdf_obj* subtype = pdf_dict_get(c, font, PDF_NAME(Subtype));
+  if (pdf_name_eq(c, subtype, PDF_NAME(Type3))) return true;
+  if (pdf_name_eq(c, subtype, PDF_NAME(Type0))) return true;
+  pdf_obj* desc = pdf_dict_get(c, font, PDF_NAME(FontDescriptor));
+  int flags = pdf_dict_get_int(c, desc, PDF_NAME(Flags));
+  pdf_obj* enc = pdf_dict_get(c, font, PDF_NAME(Encoding));
+  if (pdf_name_eq(c, subtype, PDF_NAME(TrueType)) && enc == nullptr) return true;
+  return (flags & 4) != 0 && enc == nullptr;
+}
+
+// Counts fonts without Unicode mapping in a resources dictionary and the forms it uses.
+int count_unmapped_fonts(fz_context* c, pdf_obj* res, int depth) {
+  if (res == nullptr || depth > 8) return 0;
+  int n = 0;
+  pdf_obj* fonts = pdf_dict_get(c, res, PDF_NAME(Font));
+  for (int i = 0; i < pdf_dict_len(c, fonts); ++i) n += font_lacks_unicode(c, pdf_dict_get_val(c, fonts, i)) ? 1 : 0;
+  pdf_obj* xobjs = pdf_dict_get(c, res, PDF_NAME(XObject));
+  for (int i = 0; i < pdf_dict_len(c, xobjs); ++i) {
+    pdf_obj* x = pdf_dict_get_val(c, xobjs, i);
+    if (pdf_name_eq(c, pdf_dict_get(c, x, PDF_NAME(Subtype)), PDF_NAME(Form))) {
+      n += count_unmapped_fonts(c, pdf_dict_get(c, x, PDF_NAME(Resources)), depth + 1);
+    }
+  }
+  return n;
+}
+
 // Finds text hits on every page (recording which pages cannot be searched) and adds the
 // caller's area, whole-page and prepared marks.
 std::vector<Mark> collect_marks(const mu::Context& ctx, const mu::Document& doc, int pages, const RedactOptions& o,
@@ -31,7 +61,17 @@ std::vector<Mark> collect_marks(const mu::Context& ctx, const mu::Document& doc,
     for (int p = 0; p < pages; ++p) {
       mu::Page page = mu::load_page(ctx, doc, p);
       PageText text = PageText::extract(ctx, page.get());
-      if (text.searchability() == Searchability::not_searchable || text.searchability() == Searchability::partly) {
+      pdf_document* pdf = mu::as_pdf(ctx, doc);
+      int unmapped_fonts = ctx.call("checking fonts of " + page_name(p), [&] {
+        pdf_obj* page_obj = pdf_lookup_page_obj(ctx, pdf, p);
+        return count_unmapped_fonts(ctx, pdf_dict_get_inheritable(ctx, page_obj, PDF_NAME(Resources)), 0);
+      });
+      if (unmapped_fonts > 0 && text.searchability() == Searchability::searchable) {
+        log.page_notes.push_back({p, "partly searchable: " + std::to_string(unmapped_fonts) +
+                                         " font(s) without Unicode mapping; their text cannot be found by search; "
+                                         "use area marks, page withholding or OCR"});
+      } else if (text.searchability() == Searchability::not_searchable ||
+                 text.searchability() == Searchability::partly) {
         log.page_notes.push_back({p, std::string(to_string(text.searchability())) +
                                          ": text drawn as curves or without Unicode mapping cannot be found by "
                                          "search; use area marks, page withholding or OCR"});
