@@ -23,17 +23,21 @@ Rect page_rect(const mu::Context& ctx, const mu::Document& doc, int p) {
 }
 
 // True when a font can draw text that extraction cannot turn into Unicode: no /ToUnicode and
-// either a Type3 font, a symbolic font, or a TrueType/Type0 font without a standard encoding.
+// either a Type3 font, a TrueType font without an encoding, or an Identity-encoded CID font.
 bool font_lacks_unicode(fz_context* c, pdf_obj* font) {
   if (pdf_dict_get(c, font, PDF_NAME(ToUnicode)) != nullptr) return false;
   pdf_obj* subtype = pdf_dict_get(c, font, PDF_NAME(Subtype));
   if (pdf_name_eq(c, subtype, PDF_NAME(Type3))) return true;
-  if (pdf_name_eq(c, subtype, PDF_NAME(Type0))) return true;
-  pdf_obj* desc = pdf_dict_get(c, font, PDF_NAME(FontDescriptor));
-  int flags = pdf_dict_get_int(c, desc, PDF_NAME(Flags));
-  pdf_obj* enc = pdf_dict_get(c, font, PDF_NAME(Encoding));
-  if (pdf_name_eq(c, subtype, PDF_NAME(TrueType)) && enc == nullptr) return true;
-  return (flags & 4) != 0 && enc == nullptr;
+  if (pdf_name_eq(c, subtype, PDF_NAME(Type0))) {
+    // Identity-encoded CID fonts map glyph ids, not characters, unless the CIDs are a known
+    // character collection.
+    pdf_obj* descendant = pdf_array_get(c, pdf_dict_get(c, font, PDF_NAME(DescendantFonts)), 0);
+    pdf_obj* ordering = pdf_dict_get(c, pdf_dict_get(c, descendant, PDF_NAME(CIDSystemInfo)), PDF_NAME(Ordering));
+    const char* o = pdf_to_str_buf(c, ordering);
+    return o == nullptr || std::string_view(o) == "Identity";
+  }
+  // Type1 fonts without an encoding use their built-in glyph names, which MuPDF maps.
+  return pdf_name_eq(c, subtype, PDF_NAME(TrueType)) && pdf_dict_get(c, font, PDF_NAME(Encoding)) == nullptr;
 }
 
 // Counts fonts without Unicode mapping in a resources dictionary and the forms it uses.
