@@ -122,8 +122,8 @@ std::string save_full_rewrite(const mu::Context& ctx, pdf_document* doc) {
     opts.do_compress = 1;
     opts.do_compress_images = 1;  // pixel-redacted images come back uncompressed from MuPDF
     opts.do_compress_fonts = 1;
-    opts.do_clean = 1;
-    opts.do_sanitize = 1;
+    opts.do_clean = 1;     // rewrite content streams ...
+    opts.do_sanitize = 1;  // ... dropping unused resources and junk operators
     opts.do_encrypt = PDF_ENCRYPT_NONE;
     fz_output* out = fz_new_output_with_buffer(c, buf.get());
     fz_try(c) {

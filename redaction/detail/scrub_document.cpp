@@ -98,7 +98,24 @@ std::vector<std::string> scrub_document(const mu::Context& ctx, pdf_document* do
     });
     if (had) log.emplace_back(what);
   };
+  // Empty the Info dictionary itself as well: MuPDF 1.21's writer may re-attach the original
+  // /Info reference for files with cross-reference streams.
+  ctx.call("scrubbing document", [&] {
+    pdf_obj* info = pdf_dict_get(c, trailer, PDF_NAME(Info));
+    while (pdf_is_dict(c, info) && pdf_dict_len(c, info) > 0) pdf_dict_del(c, info, pdf_dict_get_key(c, info, 0));
+  });
   drop_key(trailer, "Info", "removed document information (/Info)");
+  // With cross-reference streams the trailer keys also live in the XRef stream objects, which
+  // MuPDF's writer may copy from: strip /Info there too.
+  int xref_len = ctx.call("scrubbing document", [&] { return pdf_xref_len(c, doc); });
+  for (int num = 1; num < xref_len; ++num) {
+    ctx.call("scrubbing document", [&] {
+      if (!pdf_obj_num_is_stream(c, doc, num)) return;
+      pdf_obj* obj = pdf_load_object(c, doc, num);
+      if (pdf_name_eq(c, pdf_dict_get(c, obj, PDF_NAME(Type)), PDF_NAME(XRef))) pdf_dict_del(c, obj, PDF_NAME(Info));
+      pdf_drop_obj(c, obj);
+    });
+  }
   drop_key(root, "Metadata", "removed XMP metadata");
   drop_key(root, "AA", "removed document actions (/AA)");
   drop_key(root, "PieceInfo", "removed application data (/PieceInfo)");
