@@ -102,6 +102,8 @@ std::vector<std::string> scrub_document(const mu::Context& ctx, pdf_document* do
   // /Info reference for files with cross-reference streams.
   ctx.call("scrubbing document", [&] {
     pdf_obj* info = pdf_dict_get(c, trailer, PDF_NAME(Info));
+    // A broken file may point /Info at another object (seen: the page tree); leave those alone.
+    if (pdf_dict_get(c, info, PDF_NAME(Type)) != nullptr || pdf_dict_get(c, info, PDF_NAME(Kids)) != nullptr) return;
     while (pdf_is_dict(c, info) && pdf_dict_len(c, info) > 0) pdf_dict_del(c, info, pdf_dict_get_key(c, info, 0));
   });
   drop_key(trailer, "Info", "removed document information (/Info)");
