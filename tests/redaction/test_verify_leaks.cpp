@@ -122,3 +122,41 @@ TEST_CASE("verifier passes a clean file and checks every mark", "[verify]") {
   in.output = test::data_path("corpus/hostile/invalid.pdf");
   CHECK_FALSE(verify(in).ok());
 }
+
+TEST_CASE("verifier catches the original page image kept as an unreferenced object", "[verify]") {
+  // MuPDF's own redaction (burned pixels, black boxes) but saved without garbage collection: the
+  // original image survives in the file although no page uses it any more.
+  auto dir = test::temp_dir();
+  fs::path original = test::data_path("corpus/scans/graph_ocred.pdf");
+  std::vector<Mark> marks = find_marks(original, "Oppose");
+  REQUIRE(marks.size() == 1);
+  fs::path leaky = dir.path() / "no-gc.pdf";
+  {
+    mu::Context ctx = mu::Context::create();
+    mu::Document doc = mu::open_document(ctx, original);
+    pdf_document* p = mu::as_pdf(ctx, doc);
+    mu::Page page = mu::load_page(ctx, doc, 0);
+    Rect b = marks.front().bounds();
+    std::string path = leaky.string();
+    ctx.call("redacting without garbage collection", [&] {
+      pdf_page* pp = pdf_page_from_fz_page(ctx, page.get());
+      pdf_annot* a = pdf_create_annot(ctx, pp, PDF_ANNOT_REDACT);
+      pdf_set_annot_rect(ctx, a, fz_make_rect(b.x0, b.y0, b.x1, b.y1));
+      pdf_drop_annot(ctx, a);
+      pdf_redact_options opts{};
+      opts.black_boxes = 1;
+      opts.image_method = PDF_REDACT_IMAGE_PIXELS;
+      pdf_redact_page(ctx, p, pp, &opts);
+      pdf_write_options w{};
+      pdf_save_document(ctx, p, path.c_str(), &w);
+    });
+  }
+  VerifyInput in;
+  in.output = leaky;
+  in.original = original;
+  in.marks = marks;
+  auto r = verify(in);
+  REQUIRE(r.ok());
+  CHECK(has_check(*r, "survival"));
+  CHECK_FALSE(has_check(*r, "text"));  // the text itself was removed: only the old image leaks
+}
