@@ -29,8 +29,8 @@ namespace redbox::pipeline {
 
 struct BundleDocument {
   std::filesystem::path path;  // a PDF or a raster image (PNG, JPEG, TIFF, ...)
-  std::string title;           // shown in the index; empty: the PDF's /Title, else the file name
-  std::string date;            // shown in the index (free text, e.g. 2026-03-01); empty: from the file
+  std::string title{};         // shown in the index; empty: the PDF's /Title, else the file name
+  std::string date{};          // shown in the index (free text, e.g. 2026-03-01); empty: from the file
 };
 
 struct BundleOptions {
