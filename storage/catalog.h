@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -24,6 +25,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/sqlite.h"
 #include "storage/audit.h"
 
 namespace redbox::storage {
@@ -101,6 +103,18 @@ struct NewUserResult {
   std::string token;         // shown once; only its hash is stored
 };
 
+// What a module's write transaction may do (see Catalog::write): its own SQL on the catalog
+// database, audit events and catalog rows, all committed together or not at all.
+class CatalogWriter {
+ public:
+  virtual ~CatalogWriter() = default;
+  virtual sql::Database& db() = 0;
+  virtual TimePoint now() const = 0;
+  virtual AuditEvent audit(AuditEvent event) = 0;
+  virtual Document create_document(const NewDocument& doc, const std::string& actor) = 0;
+  virtual Version add_version(const std::string& document_id, const NewVersion& version, const std::string& actor) = 0;
+};
+
 class Catalog {
  public:
   virtual ~Catalog() = default;
@@ -147,6 +161,15 @@ class Catalog {
   // Audit: append an event that is not part of a catalog change (a download, a refusal).
   virtual Status record(const AuditEvent& event) = 0;
   virtual AuditLog& audit() = 0;
+
+  // Extension point for the modules that keep their own tables in the catalog database (intake
+  // jobs, the search index, redaction marks, bundles, cases), so that their rows, catalog rows
+  // and audit events change in one transaction. Their tables are created by migrations in
+  // storage/detail/catalog_schema.cpp. write() runs fn in a durable write transaction (group
+  // commit: durable when it returns); if fn fails (throws via fail()), nothing of it is stored
+  // and its error is returned. read() runs fn on a read connection inside one snapshot.
+  virtual Status write(const std::function<void(CatalogWriter&)>& fn) = 0;
+  virtual Status read(const std::function<void(sql::Database&)>& fn) const = 0;
 
   // Integrity check of catalog rows (dangling references, bad hashes, migration state).
   virtual Result<std::vector<std::string>> check_integrity() const = 0;

@@ -125,14 +125,14 @@ class SqliteCatalog final : public Catalog {
   Result<Document> create_document(const NewDocument& doc, const std::string& actor) override {
     return guard([&] {
       validate_new_document(doc);
-      return write([&](sql::Database& db, TimePoint now) { return insert_document(db, doc, actor, now); });
+      return commit_change([&](sql::Database& db, TimePoint now) { return insert_document(db, doc, actor, now); });
     });
   }
 
   Result<std::vector<Document>> create_documents(const std::vector<NewDocument>& docs, const std::string& actor) override {
     return guard([&] {
       for (const auto& doc : docs) validate_new_document(doc);
-      return write([&](sql::Database& db, TimePoint now) {
+      return commit_change([&](sql::Database& db, TimePoint now) {
         std::vector<Document> out;
         out.reserve(docs.size());
         for (const auto& doc : docs) out.push_back(insert_document(db, doc, actor, now));
@@ -148,31 +148,7 @@ class SqliteCatalog final : public Catalog {
       if (version.kind == VersionKind::original) {
         fail(Error::conflict("document " + document_id + " already has its original; originals are immutable"));
       }
-      return write([&](sql::Database& db, TimePoint now) {
-        auto exists = db.prepare("SELECT 1 FROM documents WHERE id = ?");
-        if (!exists.bind(1, document_id).step()) fail(Error::not_found("no document " + document_id));
-        for (const auto& ref : {version.derived_from, version.pair_of}) {
-          if (!ref) continue;
-          auto owner = db.prepare("SELECT document_id FROM versions WHERE id = ?");
-          if (!owner.bind(1, *ref).step()) fail(Error::not_found("no version " + *ref));
-          if (owner.text(0) != document_id) {
-            fail(Error::invalid_input("version " + *ref + " belongs to another document than " + document_id));
-          }
-        }
-        NewVersion v = version;
-        if (v.media_type.empty()) v.media_type = "application/octet-stream";
-        Version stored = insert_version(db, document_id, v, actor, now);
-        AuditEvent e;
-        e.actor = actor;
-        e.action = "version.create";
-        e.object = stored.id;
-        e.details = {{"document", document_id}, {"kind", std::string(to_string(stored.kind))},
-                     {"sha256", stored.sha256}, {"size", stored.size}};
-        if (stored.derived_from) e.details["derived_from"] = *stored.derived_from;
-        if (stored.pair_of) e.details["pair_of"] = *stored.pair_of;
-        detail::append_audit_event(db, std::move(e), now);
-        return stored;
-      });
+      return commit_change([&](sql::Database& db, TimePoint now) { return insert_version_audited(db, document_id, version, actor, now); });
     });
   }
 
@@ -244,7 +220,7 @@ class SqliteCatalog final : public Catalog {
   Status update_metadata(const std::string& document_id, const nlohmann::json& patch, const std::string& actor) override {
     return guard([&] {
       if (!patch.is_object()) fail(Error::invalid_input("a metadata patch must be a JSON object"));
-      write([&](sql::Database& db, TimePoint now) {
+      commit_change([&](sql::Database& db, TimePoint now) {
         auto st = db.prepare("SELECT metadata FROM documents WHERE id = ?");
         if (!st.bind(1, document_id).step()) fail(Error::not_found("no document " + document_id));
         nlohmann::json metadata = parse_json(st.text(0), document_id);
@@ -285,7 +261,7 @@ class SqliteCatalog final : public Catalog {
   Result<NewUserResult> create_user(const std::string& name, Role role, const std::string& actor) override {
     return guard([&] {
       validate_user_name(name);
-      return write([&](sql::Database& db, TimePoint now) {
+      return commit_change([&](sql::Database& db, TimePoint now) {
         auto taken = db.prepare("SELECT 1 FROM users WHERE name = ?");
         if (taken.bind(1, name).step()) fail(Error::conflict("a user named " + name + " exists already"));
         NewUserResult r;
@@ -332,7 +308,7 @@ class SqliteCatalog final : public Catalog {
         e.object = user ? user->id : "token";
         e.details = {{"reason", user ? "user disabled" : "unknown token"}};
       }
-      write([&](sql::Database& db, TimePoint now) {
+      commit_change([&](sql::Database& db, TimePoint now) {
         detail::append_audit_event(db, std::move(e), now);
         return 0;
       });
@@ -354,10 +330,28 @@ class SqliteCatalog final : public Catalog {
 
   Status record(const AuditEvent& event) override {
     return guard([&] {
-      write([&](sql::Database& db, TimePoint now) {
+      commit_change([&](sql::Database& db, TimePoint now) {
         detail::append_audit_event(db, event, now);
         return 0;
       });
+    });
+  }
+
+  Status write(const std::function<void(CatalogWriter&)>& fn) override {
+    return guard([&] {
+      commit_change([&](sql::Database& db, TimePoint now) {
+        ExtensionWriter w(db, now);
+        fn(w);
+        return 0;
+      });
+    });
+  }
+
+  Status read(const std::function<void(sql::Database&)>& fn) const override {
+    return guard([&] {
+      auto db = readers_.acquire();
+      ReadSnapshot snapshot(*db);
+      fn(*db);
     });
   }
 
@@ -408,11 +402,59 @@ class SqliteCatalog final : public Catalog {
   }
 
  private:
+  class ExtensionWriter final : public CatalogWriter {
+   public:
+    ExtensionWriter(sql::Database& db, TimePoint now) : db_(db), now_(now) {}
+    sql::Database& db() override { return db_; }
+    TimePoint now() const override { return now_; }
+    AuditEvent audit(AuditEvent event) override { return detail::append_audit_event(db_, std::move(event), now_); }
+    Document create_document(const NewDocument& doc, const std::string& actor) override {
+      validate_new_document(doc);
+      return insert_document(db_, doc, actor, now_);
+    }
+    Version add_version(const std::string& document_id, const NewVersion& version, const std::string& actor) override {
+      validate_new_version(version);
+      if (version.kind == VersionKind::original) fail(Error::conflict("document " + document_id + " already has its original; originals are immutable"));
+      return insert_version_audited(db_, document_id, version, actor, now_);
+    }
+
+   private:
+    sql::Database& db_;
+    TimePoint now_;
+  };
+
   static void validate_new_document(const NewDocument& doc) {
     if (doc.original.kind != VersionKind::original) fail(Error::invalid_input("a new document's first version must be its original"));
     validate_new_version(doc.original);
     if (doc.original.derived_from || doc.original.pair_of) fail(Error::invalid_input("an original cannot be derived from another version"));
     if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
+  }
+
+  static Version insert_version_audited(sql::Database& db, const std::string& document_id, const NewVersion& version,
+                                        const std::string& actor, TimePoint now) {
+    auto exists = db.prepare("SELECT 1 FROM documents WHERE id = ?");
+    if (!exists.bind(1, document_id).step()) fail(Error::not_found("no document " + document_id));
+    for (const auto& ref : {version.derived_from, version.pair_of}) {
+      if (!ref) continue;
+      auto owner = db.prepare("SELECT document_id FROM versions WHERE id = ?");
+      if (!owner.bind(1, *ref).step()) fail(Error::not_found("no version " + *ref));
+      if (owner.text(0) != document_id) {
+        fail(Error::invalid_input("version " + *ref + " belongs to another document than " + document_id));
+      }
+    }
+    NewVersion v = version;
+    if (v.media_type.empty()) v.media_type = "application/octet-stream";
+    Version stored = insert_version(db, document_id, v, actor, now);
+    AuditEvent e;
+    e.actor = actor;
+    e.action = "version.create";
+    e.object = stored.id;
+    e.details = {{"document", document_id}, {"kind", std::string(to_string(stored.kind))},
+                 {"sha256", stored.sha256}, {"size", stored.size}};
+    if (stored.derived_from) e.details["derived_from"] = *stored.derived_from;
+    if (stored.pair_of) e.details["pair_of"] = *stored.pair_of;
+    detail::append_audit_event(db, std::move(e), now);
+    return stored;
   }
 
   static Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
@@ -489,7 +531,7 @@ class SqliteCatalog final : public Catalog {
   // concurrent writers (group commit); returns only after that transaction has committed
   // (fsync with synchronous=FULL), so a returned result is durable.
   template <typename Fn>
-  auto write(Fn&& fn) -> std::invoke_result_t<Fn, sql::Database&, TimePoint> {
+  auto commit_change(Fn&& fn) -> std::invoke_result_t<Fn, sql::Database&, TimePoint> {
     std::optional<std::invoke_result_t<Fn, sql::Database&, TimePoint>> result;
     committer_.submit([&](sql::Database& db, TimePoint now) { result.emplace(fn(db, now)); });
     return std::move(*result);
