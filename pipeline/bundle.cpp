@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -159,6 +160,7 @@ class Bundler {
   std::optional<detail::SourceInfo> cover_;
   std::vector<detail::SourceInfo> docs_;
   std::vector<PartPage> pages_;          // every page of the bundle, in order
+  std::set<int> reencode_;               // bundle pages whose images are downsampled to fit
   std::vector<std::string> index_contents_;
   std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
@@ -307,6 +309,15 @@ std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pag
       detail::PageGeometry geometry;
       if (!stamp.right.empty() || !stamp.centre.empty()) geometry = detail::measure_page(ctx_, src, p.source_page);
       part.add_source_page(src, p, geometry, stamp);
+      if (reencode_.contains(p.global)) {
+        const std::string what = describe_page(p);
+        const int images = part.reencode_last_page(o_.reencode_dpi, what);
+        if (images > 0 && std::find(result_.reencoded_pages.begin(), result_.reencoded_pages.end(), what) == result_.reencoded_pages.end()) {
+          result_.reencoded_pages.push_back(what);
+          spdlog::debug("bundle: {} re-encoded ({} images downsampled to {} dpi) to fit the part limit", what, images,
+                       o_.reencode_dpi);
+        }
+      }
     }
     if (budget != 0 && part.pages().size() > 1 &&
         static_cast<double>(part.estimated_bytes()) * ratio > static_cast<double>(budget)) {
@@ -356,9 +367,19 @@ void Bundler::write_parts() {
         parts_.push_back({path, std::move(pages)});
         break;
       }
-      if (pages.size() == 1)
-        fail(Error::too_large(describe_page(pages.front()) + " alone is " + std::to_string(written) +
-                              " bytes written, over the part size limit of " + std::to_string(budget) + " bytes"));
+      if (pages.size() == 1) {
+        const PartPage& alone = pages.front();
+        // One page alone over the limit: downsample its images and try once more.
+        if (alone.document != kIndexDocument && !reencode_.contains(alone.global)) {
+          reencode_.insert(alone.global);
+          spdlog::debug("bundle part {}: {} alone is {} bytes; re-encoding its images", number, describe_page(alone), written);
+          continue;
+        }
+        fail(Error::too_large(describe_page(alone) + " alone is " + std::to_string(written) +
+                              " bytes written" + (alone.document != kIndexDocument ? " even with its images downsampled to " +
+                              std::to_string(o_.reencode_dpi) + " dpi" : std::string()) +
+                              ", over the part size limit of " + std::to_string(budget) + " bytes"));
+      }
       // Too big: learn from the real size and retry with fewer pages.
       ratio_ = std::max(ratio_, static_cast<double>(written) / static_cast<double>(std::max<std::uint64_t>(estimated, 1)));
       std::uint64_t excess = written - budget, removed = 0;
@@ -450,20 +471,24 @@ void Bundler::finish() {
   if (auto s = write_file_atomic(manifest_path, detail::manifest_json(result_, manifest_files)); !s) fail(s.error());
   files.emplace_back("manifest.json", manifest_path);
 
+  std::optional<std::filesystem::path> staged_zip;
   if (o_.zip) {
-    const auto zip_path = o_.output_dir / (o_.reference + ".zip");
-    const auto staged_zip = staging_->path() / "package.zip";
-    detail::write_zip(staged_zip, files, created_, o_.zip_password);
-    move_into_place(staged_zip, zip_path);
-    result_.zip_path = zip_path;
-    result_.outputs.push_back(zip_path);
-  } else {
+    staged_zip = staging_->path() / "package.zip";
+    detail::write_zip(*staged_zip, files, created_, o_.zip_password);
+  }
+  if (!o_.zip || o_.zip_keeps_files) {
     // The manifest goes last: its presence marks a complete bundle.
     for (const auto& [name, path] : files) {
       const auto to = o_.output_dir / name;
       move_into_place(path, to);
       result_.outputs.push_back(to);
     }
+  }
+  if (staged_zip) {
+    const auto zip_path = o_.output_dir / (o_.reference + ".zip");
+    move_into_place(*staged_zip, zip_path);
+    result_.zip_path = zip_path;
+    result_.outputs.push_back(zip_path);
   }
   if (auto s = fsync_directory(o_.output_dir); !s) fail(s.error());
 }

@@ -141,7 +141,8 @@ std::string clean_text(std::string_view text, std::size_t max_bytes) {
 SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc) {
   SourceInfo info;
   info.path = doc.path;
-  info.display_name = sanitize_file_name(doc.path.filename().string());
+  info.display_name = doc.display_name.empty() ? sanitize_file_name(doc.path.filename().string())
+                                               : clean_text(doc.display_name);
   const std::string& name = info.display_name;
   struct stat st {};
   if (::stat(doc.path.c_str(), &st) != 0) fail(Error::not_found(doc.path.string() + ": no such file"));
@@ -157,6 +158,8 @@ SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc) {
   auto hash = sha256_file_hex(doc.path);
   if (!hash) fail(hash.error().within(name));
   info.sha256 = *hash;
+  if (!doc.expected_sha256.empty() && doc.expected_sha256 != info.sha256)
+    fail(Error::corrupt(name + ": stored bytes do not match their SHA-256 " + doc.expected_sha256));
 
   std::string pdf_title, pdf_date;
   if (info.is_image) {
