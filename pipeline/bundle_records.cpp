@@ -145,4 +145,38 @@ Status record_bundle_download(storage::Catalog& catalog, const StoredBundle& bun
   return catalog.record(e);
 }
 
+Result<std::vector<std::filesystem::path>> export_bundle(storage::Store& store, const StoredBundle& bundle,
+                                                         const std::filesystem::path& dir, bool package_only,
+                                                         const std::string& actor) {
+  return guard([&] {
+    std::vector<const StoredBundleFile*> chosen;
+    if (package_only) {
+      const StoredBundleFile* package = bundle.package();
+      if (package == nullptr) fail(Error::not_found("bundle " + bundle.id + " was built without a ZIP package"));
+      chosen.push_back(package);
+    } else {
+      for (const auto& f : bundle.files)
+        if (f.role != "package" && f.role != "manifest") chosen.push_back(&f);
+      for (const auto& f : bundle.files)
+        if (f.role == "manifest") chosen.push_back(&f);  // last: its presence marks a complete bundle
+    }
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) fail(Error::io("cannot create output folder " + dir.string() + ": " + ec.message()));
+    std::vector<std::filesystem::path> written;
+    for (const StoredBundleFile* f : chosen) {
+      if (Status s = store.blobs->verify(f->sha256); !s.ok()) {
+        if (s.error().kind == ErrorKind::not_found)
+          fail(Error::corrupt("bundle " + bundle.id + " file " + f->name + " refers to blob " + f->sha256 + ", which is missing"));
+        fail(s.error());
+      }
+      record_bundle_download(*store.catalog, bundle, *f, actor, "cli").throw_if_error();
+      const auto to = dir / f->name;
+      store.blobs->copy_to_file(f->sha256, to).throw_if_error();
+      written.push_back(to);
+    }
+    return written;
+  });
+}
+
 }  // namespace redbox::pipeline

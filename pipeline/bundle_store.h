@@ -125,6 +125,13 @@ Result<StoredBundle> find_bundle(const storage::Catalog& catalog, const std::str
 Status record_bundle_download(storage::Catalog& catalog, const StoredBundle& bundle, const StoredBundleFile& file,
                               const std::string& actor, const std::string& via);
 
+// Writes a stored bundle's files into dir (created if missing): the package only when
+// package_only, else the parts, index, README and manifest (manifest last). Each file is
+// verified against its SHA-256, written atomically and audited as a download (via "cli").
+Result<std::vector<std::filesystem::path>> export_bundle(storage::Store& store, const StoredBundle& bundle,
+                                                         const std::filesystem::path& dir, bool package_only,
+                                                         const std::string& actor);
+
 // The "bundle" job handler. on_progress (optional) sees every progress report as well (the
 // CLI's progress bar).
 JobHandler make_bundle_handler(std::shared_ptr<BundleSecrets> secrets,

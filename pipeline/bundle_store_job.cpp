@@ -116,6 +116,8 @@ json run_store_bundle(JobContext& ctx, BundleSecrets& secrets, const std::functi
 
   BundleJob bundle(std::move(o));
   bundle.on_progress([&](const BundleProgress& p) {
+    // Shutting down: give up now; the job is re-queued and rebuilds (the same bytes) later.
+    if (ctx.stopping()) fail(Error::conflict("the job queue is stopping"));
     ctx.progress(p.pages_done, p.pages_total, "assembling");
     if (on_progress) on_progress(p);
   });

@@ -22,6 +22,9 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::download_redacted, "download.redacted", kStaff},
     PolicyRow{Action::user_manage, "user.manage", role_bit(Role::admin)},
     PolicyRow{Action::audit_verify, "audit.verify", role_bit(Role::admin)},
+    PolicyRow{Action::bundle_create, "bundle.create", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_read, "bundle.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_download, "bundle.download", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -22,6 +22,9 @@ enum class Action {
   download_redacted,      // content of a released redacted version (audited)
   user_manage,            // create and list users
   audit_verify,           // verify the audit chain
+  bundle_create,          // POST /api/v1/bundles (a requester package of released documents)
+  bundle_read,            // a bundle job's status, parts and manifest
+  bundle_download,        // a bundle part or package (audited)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

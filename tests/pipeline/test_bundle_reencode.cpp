@@ -35,7 +35,9 @@ std::vector<std::pair<int, int>> image_sizes(const fs::path& pdf, int index) {
 
 pipeline::BundleOptions options_for(const fs::path& big, const fs::path& out) {
   pipeline::BundleOptions o;
-  o.documents = {{data_path("corpus/pdfs/lin1.pdf")}, {big, "Photograph", "2026-02-02"}, {data_path("corpus/pdfs/lin1.pdf")}};
+  o.documents = {{data_path("corpus/pdfs/002-trivial-libre-office-writer.pdf")},
+                 {big, "Photograph", "2026-02-02"},
+                 {data_path("corpus/pdfs/inherited-rotate.pdf")}};
   o.output_dir = out;
   o.reference = "SAR-RE";
   o.stamp_pattern = "SAR-RE-{page:04}";
@@ -65,7 +67,8 @@ TEST_CASE("bundle: a page alone over the limit has its images downsampled to fit
     const fs::path path = tmp.path() / "out" / part.name;
     CHECK(fs::file_size(path) <= o.max_part_bytes);
     CHECK(bundle::count_pages(path) == part.pages);
-    // The photograph's page keeps its stamp and now holds an image of ~100 dpi (827 x 1170).
+    // The photograph's page keeps its stamp and now holds an image of 100 dpi as placed: the
+    // image covers the page, so it was shrunk by (842 - 22) / 842 to clear the stamp band.
     auto texts = bundle::read_pages(path);
     for (int i = 0; i < part.pages; ++i) {
       if (pages + i + 1 != 2) continue;
@@ -73,15 +76,16 @@ TEST_CASE("bundle: a page alone over the limit has its images downsampled to fit
       CHECK(texts[static_cast<std::size_t>(i)].text.find("SAR-RE-0002") != std::string::npos);
       auto sizes = image_sizes(path, i);
       REQUIRE(sizes.size() == 1);
-      CHECK(std::abs(sizes[0].first - 827) <= 2);
-      CHECK(std::abs(sizes[0].second - 1170) <= 2);
+      const double shrink = (842.0 - 22.0) / 842.0;
+      CHECK(std::abs(sizes[0].first - 1654 * 0.5 * shrink) <= 3);
+      CHECK(std::abs(sizes[0].second - 2339 * 0.5 * shrink) <= 3);
     }
     pages += part.pages;
     if (have_program("qpdf")) CHECK(run_process("qpdf", {"--check", path.string()}).exit_code == 0);
   }
   CHECK(found);
   CHECK(pages == 3);
-  // The pages around it are not touched: lin1's pages carry no downsampled images.
+  // The pages around it are not touched: the first page carries no images.
   CHECK(image_sizes(tmp.path() / "out" / result->parts.front().name, 0).empty());
 }
 
@@ -90,18 +94,18 @@ TEST_CASE("bundle: a page that does not fit even re-encoded is refused naming it
   const fs::path big = tmp.path() / "big-scan.pdf";
   bundle::write_large_image_pdf(big, 1654, 2339);
   auto o = options_for(big, tmp.path() / "out");
-  o.max_part_bytes = 60'000;  // lin1's pages fit; the photograph even at 100 dpi does not
-  o.reencode_dpi = 100;
+  o.max_part_bytes = 1'000'000;  // the other pages fit; the photograph (200 dpi) does not
+  o.reencode_dpi = 300;          // and it is already under 300 dpi, so there is nothing to gain
   auto result = pipeline::BundleJob(o).run();
   REQUIRE_FALSE(result.ok());
   CHECK(result.error().kind == ErrorKind::too_large);
   CHECK(result.error().message.find("page 1 of big-scan.pdf") != std::string::npos);
-  CHECK(result.error().message.find("100 dpi") != std::string::npos);
+  CHECK(result.error().message.find("300 dpi") != std::string::npos);
   for (const auto& e : fs::directory_iterator(tmp.path() / "out")) FAIL_CHECK("left behind: " << e.path());
 
   // The CLI takes the dpi and exits 6.
-  auto cli = run_redbox({"bundle-files", big.string(), "-o", (tmp.path() / "cli").string(), "--max-part-size", "60KB",
-                         "--reencode-dpi", "100"});
+  auto cli = run_redbox({"bundle-files", big.string(), "-o", (tmp.path() / "cli").string(), "--max-part-size", "1MB",
+                         "--reencode-dpi", "300"});
   CHECK(cli.exit_code == 6);
   CHECK(cli.err.find("big-scan.pdf") != std::string::npos);
 }
