@@ -12,6 +12,7 @@
 #include <cstring>
 #include <map>
 #include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -19,6 +20,7 @@
 #include "common/mupdf.h"
 #include "common/sha256.h"
 #include "pipeline/detail/bundle_index.h"
+#include "pipeline/detail/bundle_measure.h"
 #include "pipeline/detail/bundle_package.h"
 #include "pipeline/detail/bundle_part.h"
 #include "pipeline/detail/bundle_sources.h"
@@ -140,6 +142,8 @@ class Bundler {
   void inspect();
   void plan_pages();
   detail::StampText stamp_for(int global) const;
+  void measure_pages();
+  const detail::PageGeometry& geometry_for(const PartPage& p) const;
   pdf_document* source(int document);
   void release_sources_before(int document);
   std::vector<detail::IndexRow> index_rows(bool with_parts) const;
@@ -161,6 +165,8 @@ class Bundler {
   std::vector<detail::SourceInfo> docs_;
   std::vector<PartPage> pages_;          // every page of the bundle, in order
   std::set<int> reencode_;               // bundle pages whose images are downsampled to fit
+  // Measured up front (when stamping): [document][page], the cover letter last.
+  std::vector<std::vector<detail::PageGeometry>> geometry_;
   std::vector<std::string> index_contents_;
   std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
@@ -235,6 +241,19 @@ detail::StampText Bundler::stamp_for(int global) const {
   return t;
 }
 
+void Bundler::measure_pages() {
+  std::vector<const detail::SourceInfo*> sources;
+  for (const auto& d : docs_) sources.push_back(&d);
+  if (cover_) sources.push_back(&*cover_);
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  geometry_ = detail::measure_sources(sources, threads);
+}
+
+const detail::PageGeometry& Bundler::geometry_for(const PartPage& p) const {
+  const std::size_t doc = p.document == kCoverDocument ? docs_.size() : static_cast<std::size_t>(p.document);
+  return geometry_.at(doc).at(static_cast<std::size_t>(p.source_page));
+}
+
 pdf_document* Bundler::source(int document) {
   auto it = open_.find(document);
   if (it == open_.end()) {
@@ -307,7 +326,7 @@ std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pag
     } else {
       pdf_document* src = source(p.document);
       detail::PageGeometry geometry;
-      if (!stamp.right.empty() || !stamp.centre.empty()) geometry = detail::measure_page(ctx_, src, p.source_page);
+      if (!stamp.right.empty() || !stamp.centre.empty()) geometry = geometry_for(p);
       part.add_source_page(src, p, geometry, stamp);
       if (reencode_.contains(p.global)) {
         const std::string what = describe_page(p);
@@ -498,6 +517,7 @@ BundleResult Bundler::run() {
   inspect();
   plan_pages();
   if (o_.index) index_contents_ = detail::index_page_contents(helvetica_, o_.reference, index_rows(false));
+  if (!o_.stamp_pattern.empty() || o_.page_of_total) measure_pages();
   staging_ = std::make_unique<StagingDir>(o_.output_dir);
   write_parts();
   finish();
