@@ -76,7 +76,7 @@ Result<StoreBundleRequest> StoreBundleRequest::from_json(const json& j) {
   std::string order = "received";
   std::string password_ref;
   std::int64_t max_bytes = 0, max_pages = 0, dpi = r.reencode_dpi;
-  for (Status s : {text("order", order), text("reference", r.reference), text("stamp", r.stamp_pattern),
+  for (const Status& s : {text("order", order), text("reference", r.reference), text("stamp", r.stamp_pattern),
                    flag("page_of_total", r.page_of_total), flag("index", r.index), flag("zip", r.zip),
                    number("max_part_bytes", 0, std::int64_t{1} << 50, max_bytes),
                    number("max_part_pages", 0, 1'000'000, max_pages), number("reencode_dpi", 36, 600, dpi),

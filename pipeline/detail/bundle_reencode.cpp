@@ -102,7 +102,8 @@ lept::Pix to_pix(const mu::Context& ctx, fz_pixmap* pix) {
         SET_DATA_BYTE(line, x, src[x]);
       } else {
         l_uint32 value = 0;
-        composeRGBPixel(src[x * n], src[x * n + 1], src[x * n + 2], &value);
+        const unsigned char* px = src + static_cast<std::ptrdiff_t>(x) * n;
+        composeRGBPixel(px[0], px[1], px[2], &value);
         line[x] = value;
       }
     }
