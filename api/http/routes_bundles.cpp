@@ -136,7 +136,10 @@ void create_bundle(RequestContext& ctx, BundleService& service) {
     fail(released.error());
   }
   auto job = service.queue(ctx.store()).submit(pipeline::kBundleJobKind, request.to_json(), ctx.user.name);
-  if (!job.ok()) fail(job.error());
+  if (!job.ok()) {
+    if (request.password_ref) service.secrets().erase(*request.password_ref);
+    fail(job.error());
+  }
   ctx.res.set_header("Location", "/api/v1/bundles/" + job->id);
   ctx.send_json(202, {{"id", job->id}, {"state", std::string(pipeline::to_string(job->state))},
                       {"status", "/api/v1/bundles/" + job->id}});
@@ -147,6 +150,7 @@ void show_bundle(RequestContext& ctx, BundleService& service) {
   json view = job.to_json();
   view.erase("result");
   view.erase("kind");
+  if (view.contains("params")) view["params"].erase("password_ref");  // a handle, but of no use to a client
   if (job.state == pipeline::JobState::done) {
     auto bundle = pipeline::find_bundle(*ctx.store().catalog, job.id);
     if (!bundle.ok()) fail(bundle.error());

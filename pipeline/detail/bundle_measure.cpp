@@ -8,9 +8,10 @@
 namespace redbox::pipeline::detail {
 namespace {
 
-// Pages handed to a thread at a time: small enough to share one long document between
-// threads, large enough that reopening a source per batch costs little.
-constexpr int kBatchPages = 24;
+// Pages handed to a thread at a time: a short document goes to one thread whole (opening a
+// document, its xref and object streams, can cost as much as measuring a few dozen pages); a
+// long one is shared in batches.
+constexpr int kBatchPages = 150;
 // Each measuring context caches fonts and images; the part being assembled is the memory that
 // matters, so these stay small.
 constexpr std::size_t kMeasureStoreBytes = 24u << 20;
