@@ -433,8 +433,7 @@ void Bundler::finish() {
     for (int i = 0; i < result_.index_pages; ++i) by_page[result_.cover_pages + i] = index_contents_[static_cast<std::size_t>(i)];
     auto& first = parts_.front();
     const std::filesystem::path rewritten = staging_->path() / "part-1-final.pdf";
-    const std::uint64_t size = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page,
-                                                               outline_for(first.pages), metadata_for(1));
+    const std::uint64_t size = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page);
     if (o_.max_part_bytes != 0 && size > o_.max_part_bytes)
       fail(Error::internal("part 1 grew over the size limit when its index was completed"));
     first.path = rewritten;

@@ -254,10 +254,28 @@ std::uint64_t PartBuilder::write(const std::filesystem::path& path, const std::v
 
 std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
                                       const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page,
-                                      const std::vector<OutlineEntry>& outline, const PartMetadata& metadata) {
+                                      const std::map<int, std::string>& contents_by_page) {
   const std::string in = path.string();
-  mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] { return pdf_open_document(ctx, in.c_str()); }, ErrorKind::io));
+  // A part that fits in memory is read whole: reopening it object by object from the file
+  // costs a seek and a read per object.
+  const bool whole = size_on_disk(path) <= (32u << 20);
+  mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] {
+    if (!whole) return pdf_open_document(ctx, in.c_str());
+    fz_buffer* buf = fz_read_file(ctx, in.c_str());
+    fz_stream* stm = nullptr;
+    pdf_document* opened = nullptr;
+    fz_var(stm);
+    fz_try(ctx) {
+      stm = fz_open_buffer(ctx, buf);
+      opened = pdf_open_document_with_stream(ctx, stm);
+    }
+    fz_always(ctx) {
+      fz_drop_stream(ctx, stm);
+      fz_drop_buffer(ctx, buf);
+    }
+    fz_catch(ctx) { fz_rethrow(ctx); }
+    return opened;
+  }, ErrorKind::io));
   pdf_document* d = doc.get();
   for (const auto& [page_index, content] : contents_by_page) {
     const char* text = content.c_str();
@@ -280,7 +298,16 @@ std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesys
       fz_catch(ctx) { fz_rethrow(ctx); }
     }, ErrorKind::internal);
   }
-  write_pdf(ctx, d, out_path, outline, metadata);
+  // The outline, metadata and /ID written with the part stay as they are, and the streams were
+  // replaced in place, so there is nothing to collect or renumber.
+  pdf_write_options opts{};
+  opts.do_compress = 1;
+  opts.do_compress_images = 1;
+  opts.do_compress_fonts = 1;
+  opts.dont_regenerate_id = 1;
+  const pdf_write_options* o = &opts;
+  const std::string out = out_path.string();
+  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, d, out.c_str(), o); }, ErrorKind::io);
   return size_on_disk(out_path);
 }
 

@@ -80,11 +80,11 @@ class PartBuilder {
 void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
                const std::vector<OutlineEntry>& outline, const PartMetadata& metadata);
 
-// Replaces the content stream of generated page page_index of the PDF at path (a page added
-// with add_generated_page) and rewrites the file to out_path; returns out_path's size.
+// Replaces the content stream of generated pages (page index -> content; pages added with
+// add_generated_page) of the PDF at path, written by write_pdf, and writes the result to
+// out_path keeping its outline, metadata and /ID; returns out_path's size.
 std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
                                       const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page,
-                                      const std::vector<OutlineEntry>& outline, const PartMetadata& metadata);
+                                      const std::map<int, std::string>& contents_by_page);
 
 }  // namespace redbox::pipeline::detail
