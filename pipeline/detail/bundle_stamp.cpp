@@ -1,5 +1,6 @@
 #include "pipeline/detail/bundle_stamp.h"
 
+#include <atomic>
 #include <cstdio>
 
 namespace redbox::pipeline::detail {
@@ -169,6 +170,93 @@ fz_rect annotation_bounds(fz_context* ctx, pdf_obj* page, fz_matrix ctm) {
   return r;
 }
 
+// Text bounds for the measuring bbox device, cheaper than MuPDF's own (which bounds every glyph
+// from its outline): per span, the font's bbox placed at each glyph origin. It is never smaller
+// than the glyphs, so a page is only ever judged closer to the band, never further. The rectangle
+// goes to the bbox device's own path handlers, which keep applying clips.
+using FillPathFn = void (*)(fz_context*, fz_device*, const fz_path*, int, fz_matrix, fz_colorspace*, const float*,
+                            float, fz_color_params);
+using ClipPathFn = void (*)(fz_context*, fz_device*, const fz_path*, int, fz_matrix, fz_rect);
+// Measuring runs on several threads; each stores the same pointers.
+std::atomic<FillPathFn> bbox_fill_path{nullptr};
+std::atomic<ClipPathFn> bbox_clip_path{nullptr};
+
+fz_rect cheap_text_bounds(fz_context* ctx, const fz_text* text, fz_matrix ctm) {
+  fz_rect all = fz_empty_rect;
+  for (const fz_text_span* span = text->head; span != nullptr; span = span->next) {
+    if (span->len <= 0) continue;
+    fz_rect fb = fz_font_bbox(ctx, span->font);
+    if (fz_is_empty_rect(fb) || fz_is_infinite_rect(fb) || fb.x1 - fb.x0 > 8 || fb.y1 - fb.y0 > 8)
+      fb = fz_make_rect(-0.5f, -0.5f, 1.5f, 1.5f);  // unknown or absurd: a generous em box
+    fz_matrix linear = fz_concat(span->trm, ctm);
+    linear.e = linear.f = 0;
+    const fz_rect offset = fz_transform_rect(fb, linear);
+    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
+    for (int i = 0; i < span->len; ++i) {
+      const fz_point p = fz_transform_point_xy(span->items[i].x, span->items[i].y, ctm);
+      if (i == 0 || p.x < x0) x0 = p.x;
+      if (i == 0 || p.x > x1) x1 = p.x;
+      if (i == 0 || p.y < y0) y0 = p.y;
+      if (i == 0 || p.y > y1) y1 = p.y;
+    }
+    all = fz_union_rect(all, fz_make_rect(x0 + offset.x0, y0 + offset.y0, x1 + offset.x1, y1 + offset.y1));
+  }
+  return all;
+}
+
+fz_path* rect_path(fz_context* ctx, fz_rect r) {
+  fz_path* path = fz_new_path(ctx);
+  fz_try(ctx) { fz_rectto(ctx, path, r.x0, r.y0, r.x1, r.y1); }
+  fz_catch(ctx) {
+    fz_drop_path(ctx, path);
+    fz_rethrow(ctx);
+  }
+  return path;
+}
+
+void cheap_fill_text(fz_context* ctx, fz_device* dev, const fz_text* text, fz_matrix ctm, fz_colorspace* cs,
+                     const float* color, float alpha, fz_color_params params) {
+  const fz_rect r = cheap_text_bounds(ctx, text, ctm);
+  if (fz_is_empty_rect(r)) return;
+  fz_path* path = rect_path(ctx, r);
+  FillPathFn fill = bbox_fill_path.load(std::memory_order_relaxed);
+  fz_try(ctx) { fill(ctx, dev, path, 0, fz_identity, cs, color, alpha, params); }
+  fz_always(ctx) { fz_drop_path(ctx, path); }
+  fz_catch(ctx) { fz_rethrow(ctx); }
+}
+
+void cheap_stroke_text(fz_context* ctx, fz_device* dev, const fz_text* text, const fz_stroke_state*, fz_matrix ctm,
+                       fz_colorspace* cs, const float* color, float alpha, fz_color_params params) {
+  cheap_fill_text(ctx, dev, text, ctm, cs, color, alpha, params);
+}
+
+void cheap_clip_text(fz_context* ctx, fz_device* dev, const fz_text* text, fz_matrix ctm, fz_rect scissor) {
+  fz_rect r = cheap_text_bounds(ctx, text, ctm);
+  if (fz_is_empty_rect(r)) r = fz_make_rect(0, 0, 0, 0);  // clipping to nothing still needs a push
+  fz_path* path = rect_path(ctx, r);
+  ClipPathFn clip = bbox_clip_path.load(std::memory_order_relaxed);
+  fz_try(ctx) { clip(ctx, dev, path, 0, fz_identity, scissor); }
+  fz_always(ctx) { fz_drop_path(ctx, path); }
+  fz_catch(ctx) { fz_rethrow(ctx); }
+}
+
+void cheap_clip_stroke_text(fz_context* ctx, fz_device* dev, const fz_text* text, const fz_stroke_state*, fz_matrix ctm,
+                            fz_rect scissor) {
+  cheap_clip_text(ctx, dev, text, ctm, scissor);
+}
+
+// Runs under fz_try. The bbox device's path handlers are the same functions for every
+// instance; they are remembered from the first device.
+void use_cheap_text_bounds(fz_device* dev) {
+  if (dev->fill_path == nullptr || dev->clip_path == nullptr) return;  // not the device expected
+  bbox_fill_path.store(dev->fill_path, std::memory_order_relaxed);
+  bbox_clip_path.store(dev->clip_path, std::memory_order_relaxed);
+  dev->fill_text = cheap_fill_text;
+  dev->stroke_text = cheap_stroke_text;
+  dev->clip_text = cheap_clip_text;
+  dev->clip_stroke_text = cheap_clip_stroke_text;
+}
+
 }  // namespace
 
 // The page's content stream is run straight through MuPDF's interpreter into a bbox device,
@@ -191,6 +279,7 @@ PageGeometry measure_page(const mu::Context& ctx, pdf_document* doc, int page_in
       *bounds = fz_transform_rect(mediabox, ctm);
       *content = fz_empty_rect;
       dev = fz_new_bbox_device(ctx, content);
+      use_cheap_text_bounds(dev);
       pdf_obj* resources = pdf_dict_get_inheritable(ctx, page, PDF_NAME(Resources));
       pdf_obj* contents = pdf_dict_get(ctx, page, PDF_NAME(Contents));
       proc = pdf_new_run_processor(ctx, dev, ctm, "View", nullptr, nullptr, nullptr);
