@@ -7,10 +7,9 @@ void raise(sqlite3* db, int rc, std::string_view what) {
   m += ": ";
   m += db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   int primary = rc & 0xFF;
-  ErrorKind kind = primary == SQLITE_CONSTRAINT ? ErrorKind::conflict
-                   : primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB ? ErrorKind::corrupt
-                   : primary == SQLITE_FULL ? ErrorKind::io
-                                            : ErrorKind::io;
+  ErrorKind kind = ErrorKind::io;  // includes SQLITE_FULL (disk full) and SQLITE_BUSY
+  if (primary == SQLITE_CONSTRAINT) kind = ErrorKind::conflict;
+  if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) kind = ErrorKind::corrupt;
   fail({kind, std::move(m)});
 }
 

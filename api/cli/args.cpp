@@ -31,10 +31,12 @@ std::vector<std::string> ParsedArgs::all(std::string_view name) const {
 std::optional<std::int64_t> ParsedArgs::get_int(std::string_view name) const {
   auto v = get(name);
   if (!v) return std::nullopt;
+  const std::string& text = *v;
+  const char* end = text.data() + text.size();
   std::int64_t out = 0;
-  auto [ptr, ec] = std::from_chars(v->data(), v->data() + v->size(), out);
-  if (ec != std::errc() || ptr != v->data() + v->size()) {
-    fail(Error::invalid_input("--" + std::string(name) + " expects a whole number, not '" + *v + "'"));
+  auto [ptr, ec] = std::from_chars(text.data(), end, out);
+  if (ec != std::errc() || ptr != end) {
+    fail(Error::invalid_input("--" + std::string(name) + " expects a whole number, not '" + text + "'"));
   }
   return out;
 }

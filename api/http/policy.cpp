@@ -1,0 +1,49 @@
+#include "api/http/policy.h"
+
+#include <array>
+
+namespace redbox::api {
+
+namespace {
+
+using storage::Role;
+
+constexpr RoleSet kStaff = role_bit(Role::admin) | role_bit(Role::intake) | role_bit(Role::caseworker) |
+                           role_bit(Role::reviewer);
+
+// Contributors (people outside the team asked to supply information) see nothing yet; the
+// cases issue will let them see only the cases they are asked about.
+constexpr std::array kPolicy = {
+    PolicyRow{Action::open, "open", 0},
+    PolicyRow{Action::document_upload, "document.upload",
+              role_bit(Role::admin) | role_bit(Role::intake) | role_bit(Role::caseworker)},
+    PolicyRow{Action::document_read, "document.read", kStaff},
+    PolicyRow{Action::download_unredacted, "download.unredacted", kStaff},
+    PolicyRow{Action::download_redacted, "download.redacted", kStaff},
+    PolicyRow{Action::user_manage, "user.manage", role_bit(Role::admin)},
+    PolicyRow{Action::audit_verify, "audit.verify", role_bit(Role::admin)},
+};
+
+const PolicyRow* row_for(Action action) {
+  for (const auto& row : kPolicy) {
+    if (row.action == action) return &row;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+std::span<const PolicyRow> policy_table() { return kPolicy; }
+
+bool allowed(storage::Role role, Action action) {
+  if (action == Action::open) return true;
+  const PolicyRow* row = row_for(action);
+  return row != nullptr && (row->roles & role_bit(role)) != 0;  // no row: refused to everyone
+}
+
+std::string_view to_string(Action action) {
+  const PolicyRow* row = row_for(action);
+  return row != nullptr ? row->name : "unknown";
+}
+
+}  // namespace redbox::api

@@ -1,0 +1,42 @@
+// Who may do what: the one table of the API's access policy. Every route names the Action it
+// performs; the router refuses (401/403, audited) before the handler runs. Routes whose rights
+// depend on what is asked for (downloading an original versus a redacted version) check a
+// second Action inside the handler with RequestContext::require().
+//
+// Later areas (search, marks, bundles, cases) add their Actions here, one row each.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "storage/catalog.h"
+
+namespace redbox::api {
+
+enum class Action {
+  open,                   // no credentials needed (/healthz only)
+  document_upload,        // POST /api/v1/documents
+  document_read,          // list documents, show metadata
+  download_unredacted,    // content of an original, searchable or derived version (audited)
+  download_redacted,      // content of a released redacted version (audited)
+  user_manage,            // create and list users
+  audit_verify,           // verify the audit chain
+};
+
+// A set of roles as a bit mask (bit = the Role's value).
+using RoleSet = std::uint32_t;
+constexpr RoleSet role_bit(storage::Role role) { return RoleSet{1} << static_cast<unsigned>(role); }
+
+struct PolicyRow {
+  Action action;
+  std::string_view name;
+  RoleSet roles;  // who may; 0 for open
+};
+
+// The table itself (policy.cpp), for the README and for tests.
+std::span<const PolicyRow> policy_table();
+bool allowed(storage::Role role, Action action);
+std::string_view to_string(Action action);
+
+}  // namespace redbox::api

@@ -1,0 +1,17 @@
+// Route registration, one function per area, called in order by ApiServer (server.cpp's
+// kRouteAreas). A later area (search, marks, bundles, cases) adds routes_<area>.cpp with an
+// add_<area>_routes(Router&) function, declares it here and appends it to kRouteAreas; its
+// policy Actions go into policy.h. Explicit registration keeps the order (which httplib's
+// first-match routing depends on) visible in one place.
+#pragma once
+
+#include "api/http/router.h"
+
+namespace redbox::api {
+
+void add_health_routes(Router& router);     // GET /healthz
+void add_document_routes(Router& router);   // /api/v1/documents...
+void add_user_routes(Router& router);       // /api/v1/users
+void add_audit_routes(Router& router);      // /api/v1/audit/...
+
+}  // namespace redbox::api

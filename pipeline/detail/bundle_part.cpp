@@ -1,0 +1,272 @@
+#include "pipeline/detail/bundle_part.h"
+
+#include <sys/stat.h>
+
+#include "common/sha256.h"
+
+namespace redbox::pipeline::detail {
+namespace {
+
+// Rough cost of an object's dictionary and xref entry on top of its stream bytes.
+constexpr std::uint64_t kObjectOverhead = 64;
+
+pdf_obj* new_outline_item(fz_context* ctx, pdf_document* doc, pdf_obj* parent, const char* title, pdf_obj* page) {
+  pdf_obj* item = pdf_add_new_dict(ctx, doc, 4);
+  fz_try(ctx) {
+    pdf_dict_put_text_string(ctx, item, PDF_NAME(Title), title);
+    pdf_dict_put(ctx, item, PDF_NAME(Parent), parent);
+    pdf_obj* dest = pdf_dict_put_array(ctx, item, PDF_NAME(Dest), 2);
+    pdf_array_push(ctx, dest, page);
+    pdf_array_push(ctx, dest, PDF_NAME(Fit));
+  }
+  fz_catch(ctx) {
+    pdf_drop_obj(ctx, item);
+    fz_rethrow(ctx);
+  }
+  return item;
+}
+
+// Replaces the catalog's outline with one flat list of items. Runs under fz_try.
+void set_outline(fz_context* ctx, pdf_document* doc, const char* const* titles, const int* pages, int count) {
+  pdf_obj* root = pdf_dict_get(ctx, pdf_trailer(ctx, doc), PDF_NAME(Root));
+  pdf_dict_del(ctx, root, PDF_NAME(Outlines));
+  if (count == 0) return;
+  pdf_obj* outlines = pdf_add_new_dict(ctx, doc, 4);
+  pdf_obj* prev = nullptr;
+  fz_try(ctx) {
+    pdf_dict_put(ctx, outlines, PDF_NAME(Type), PDF_NAME(Outlines));
+    for (int i = 0; i < count; ++i) {
+      pdf_obj* page = pdf_lookup_page_obj(ctx, doc, pages[i]);
+      pdf_obj* item = new_outline_item(ctx, doc, outlines, titles[i], page);
+      if (prev != nullptr) {
+        pdf_dict_put(ctx, prev, PDF_NAME(Next), item);
+        pdf_dict_put(ctx, item, PDF_NAME(Prev), prev);
+        pdf_drop_obj(ctx, prev);
+      } else {
+        pdf_dict_put(ctx, outlines, PDF_NAME(First), item);
+      }
+      prev = item;
+    }
+    pdf_dict_put(ctx, outlines, PDF_NAME(Last), prev);
+    pdf_dict_put_int(ctx, outlines, PDF_NAME(Count), count);
+    pdf_dict_put(ctx, root, PDF_NAME(Outlines), outlines);
+    pdf_dict_put(ctx, root, PDF_NAME(PageMode), PDF_NAME(UseOutlines));
+  }
+  fz_always(ctx) {
+    pdf_drop_obj(ctx, prev);
+    pdf_drop_obj(ctx, outlines);
+  }
+  fz_catch(ctx) { fz_rethrow(ctx); }
+}
+
+void set_info_and_id(fz_context* ctx, pdf_document* doc, const char* title, int64_t created, const unsigned char* id, size_t id_len) {
+  pdf_obj* trailer = pdf_trailer(ctx, doc);
+  pdf_obj* info = pdf_add_new_dict(ctx, doc, 4);
+  fz_try(ctx) {
+    pdf_dict_put_text_string(ctx, info, PDF_NAME(Title), title);
+    pdf_dict_put_text_string(ctx, info, PDF_NAME(Producer), "Redbox");
+    pdf_dict_put_drop(ctx, info, PDF_NAME(CreationDate), pdf_new_date(ctx, doc, created));
+    pdf_dict_put_drop(ctx, info, PDF_NAME(ModDate), pdf_new_date(ctx, doc, created));
+    pdf_dict_put(ctx, trailer, PDF_NAME(Info), info);
+    pdf_obj* ids = pdf_dict_put_array(ctx, trailer, PDF_NAME(ID), 2);
+    pdf_array_push_drop(ctx, ids, pdf_new_string(ctx, reinterpret_cast<const char*>(id), id_len));
+    pdf_array_push_drop(ctx, ids, pdf_new_string(ctx, reinterpret_cast<const char*>(id), id_len));
+  }
+  fz_always(ctx) { pdf_drop_obj(ctx, info); }
+  fz_catch(ctx) { fz_rethrow(ctx); }
+}
+
+std::uint64_t size_on_disk(const std::filesystem::path& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) fail(Error::io(path.string() + ": written part is missing"));
+  return static_cast<std::uint64_t>(st.st_size);
+}
+
+}  // namespace
+
+void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+               const std::vector<OutlineEntry>& outline, const PartMetadata& metadata) {
+  std::vector<const char*> titles;
+  std::vector<int> pages;
+  for (const auto& e : outline) {
+    titles.push_back(e.title.c_str());
+    pages.push_back(e.page);
+  }
+  const char* const* t = titles.data();
+  const int* p = pages.data();
+  const int n = static_cast<int>(outline.size());
+  ctx.call("writing outline", [&] { set_outline(ctx, doc, t, p, n); }, ErrorKind::internal);
+
+  Digest id_digest{};
+  {
+    Sha256 h;
+    h.update(metadata.id_seed);
+    id_digest = h.finish();
+  }
+  const unsigned char* id = id_digest.data();
+  const char* title = metadata.title.c_str();
+  const std::int64_t created = metadata.created;
+  ctx.call("writing metadata", [&] { set_info_and_id(ctx, doc, title, created, id, 16); }, ErrorKind::internal);
+
+  pdf_write_options opts{};
+  opts.do_compress = 1;
+  opts.do_compress_images = 1;
+  opts.do_compress_fonts = 1;
+  opts.do_garbage = 2;  // drop unreferenced objects (pages cut from the part) and renumber
+  opts.dont_regenerate_id = 1;  // keep our deterministic /ID
+  const pdf_write_options* o = &opts;
+  const std::string out = path.string();
+  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, doc, out.c_str(), o); }, ErrorKind::io);
+}
+
+PartBuilder::PartBuilder(const mu::Context& ctx, const Helvetica& helvetica)
+    : ctx_(ctx), helvetica_(helvetica),
+      doc_(ctx, ctx.call("creating part", [&] { return pdf_create_document(ctx); }, ErrorKind::internal)) {}
+
+PartBuilder::~PartBuilder() {
+  if (graft_map_ != nullptr) pdf_drop_graft_map(ctx_, graft_map_);
+}
+
+pdf_obj* PartBuilder::font() {
+  if (!font_) {
+    pdf_document* d = doc_.get();
+    font_ = mu::PdfObj(ctx_, ctx_.call("adding font", [&] { return Helvetica::add_font(ctx_, d); }, ErrorKind::internal));
+  }
+  return font_.get();
+}
+
+std::uint64_t PartBuilder::bytes_of_objects_from(int first_object) const {
+  pdf_document* d = doc_.get();
+  const int end = ctx_.call("counting objects", [&] { return pdf_xref_len(ctx_, d); });
+  std::uint64_t total = 0;
+  for (int i = first_object; i < end; ++i) {
+    pdf_xref_entry* e = ctx_.call("reading object", [&] { return pdf_get_xref_entry(ctx_, d, i); });
+    total += kObjectOverhead;
+    if (e != nullptr && e->stm_buf != nullptr) total += e->stm_buf->len;
+  }
+  return total;
+}
+
+void PartBuilder::add_source_page(pdf_document* src, const PartPage& page, const PageGeometry& geometry,
+                                  const StampText& stamp) {
+  pdf_document* d = doc_.get();
+  if (graft_source_ != src) {
+    if (graft_map_ != nullptr) pdf_drop_graft_map(ctx_, graft_map_);
+    graft_map_ = nullptr;
+    graft_map_ = ctx_.call("copying pages", [&] { return pdf_new_graft_map(ctx_, d); }, ErrorKind::internal);
+    graft_source_ = src;
+  }
+  pdf_obj* f = font();
+  const int before = ctx_.call("counting objects", [&] { return pdf_xref_len(ctx_, d); });
+  pdf_graft_map* map = graft_map_;
+  const int from = page.source_page;
+  pdf_obj* page_obj = ctx_.call("cannot copy page " + std::to_string(from + 1), [&] {
+    pdf_graft_mapped_page(ctx_, map, -1, src, from);
+    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+  });
+  if (!stamp.right.empty() || !stamp.centre.empty())
+    stamp_page(ctx_, helvetica_, d, page_obj, f, geometry, stamp);
+  PartPage added = page;
+  added.estimated_bytes = bytes_of_objects_from(before);
+  pages_.push_back(added);
+}
+
+void PartBuilder::add_generated_page(fz_rect mediabox, const std::string& content, const PartPage& page,
+                                     const StampText& stamp) {
+  pdf_document* d = doc_.get();
+  pdf_obj* f = font();
+  const int before = ctx_.call("counting objects", [&] { return pdf_xref_len(ctx_, d); });
+  const char* text = content.c_str();
+  const std::size_t len = content.size();
+  pdf_obj* page_obj = ctx_.call("adding generated page", [&] {
+    pdf_obj* res = nullptr;
+    pdf_obj* pg = nullptr;
+    fz_buffer* buf = nullptr;
+    fz_var(res);
+    fz_var(pg);
+    fz_var(buf);
+    fz_try(ctx_) {
+      buf = fz_new_buffer_from_copied_data(ctx_, reinterpret_cast<const unsigned char*>(text), len);
+      res = pdf_new_dict(ctx_, d, 1);
+      pdf_obj* fonts = pdf_dict_put_dict(ctx_, res, PDF_NAME(Font), 1);
+      pdf_dict_puts(ctx_, fonts, "RbxHelv", f);
+      pg = pdf_add_page(ctx_, d, mediabox, 0, res, buf);
+      pdf_insert_page(ctx_, d, -1, pg);
+    }
+    fz_always(ctx_) {
+      pdf_drop_obj(ctx_, pg);
+      pdf_drop_obj(ctx_, res);
+      fz_drop_buffer(ctx_, buf);
+    }
+    fz_catch(ctx_) { fz_rethrow(ctx_); }
+    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+  }, ErrorKind::internal);
+  PageGeometry geometry;
+  geometry.bounds = mediabox;
+  geometry.content = fz_empty_rect;  // generated pages keep the band free
+  if (!stamp.right.empty() || !stamp.centre.empty()) stamp_page(ctx_, helvetica_, d, page_obj, f, geometry, stamp);
+  PartPage added = page;
+  added.estimated_bytes = bytes_of_objects_from(before);
+  pages_.push_back(added);
+}
+
+void PartBuilder::drop_last(int n) {
+  pdf_document* d = doc_.get();
+  for (int k = 0; k < n && !pages_.empty(); ++k) {
+    const int last = static_cast<int>(pages_.size()) - 1;
+    ctx_.call("removing page", [&] { pdf_delete_page(ctx_, d, last); }, ErrorKind::internal);
+    pages_.pop_back();
+  }
+}
+
+std::uint64_t PartBuilder::estimated_bytes() const {
+  std::uint64_t total = 1024;  // header, catalog, info, xref trailer
+  for (const auto& p : pages_) total += p.estimated_bytes;
+  return total;
+}
+
+std::uint64_t PartBuilder::write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
+                                 const PartMetadata& metadata) {
+  if (written_) fail(Error::internal("part written twice"));
+  written_ = true;
+  if (graft_map_ != nullptr) pdf_drop_graft_map(ctx_, graft_map_);
+  graft_map_ = nullptr;
+  graft_source_ = nullptr;
+  font_.reset();  // object numbers change when the document is renumbered on writing
+  write_pdf(ctx_, doc_.get(), path, outline, metadata);
+  return size_on_disk(path);
+}
+
+std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
+                                      const std::filesystem::path& out_path,
+                                      const std::map<int, std::string>& contents_by_page,
+                                      const std::vector<OutlineEntry>& outline, const PartMetadata& metadata) {
+  const std::string in = path.string();
+  mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] { return pdf_open_document(ctx, in.c_str()); }, ErrorKind::io));
+  pdf_document* d = doc.get();
+  for (const auto& [page_index, content] : contents_by_page) {
+    const char* text = content.c_str();
+    const std::size_t len = content.size();
+    const int index = page_index;
+    ctx.call("rewriting generated page", [&] {
+      fz_buffer* buf = fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(text), len);
+      fz_try(ctx) {
+        pdf_obj* page = pdf_lookup_page_obj(ctx, d, index);
+        pdf_obj* contents = pdf_dict_get(ctx, page, PDF_NAME(Contents));
+        // Stamped generated pages hold [prefix, content, suffix]; unstamped ones one stream.
+        if (pdf_is_array(ctx, contents) && pdf_array_len(ctx, contents) == 3)
+          pdf_update_stream(ctx, d, pdf_array_get(ctx, contents, 1), buf, 0);
+        else if (pdf_is_stream(ctx, contents))
+          pdf_update_stream(ctx, d, contents, buf, 0);
+        else
+          fz_throw(ctx, FZ_ERROR_GENERIC, "unexpected content layout");
+      }
+      fz_always(ctx) { fz_drop_buffer(ctx, buf); }
+      fz_catch(ctx) { fz_rethrow(ctx); }
+    }, ErrorKind::internal);
+  }
+  write_pdf(ctx, d, out_path, outline, metadata);
+  return size_on_disk(out_path);
+}
+
+}  // namespace redbox::pipeline::detail

@@ -1,0 +1,37 @@
+// Input documents of a bundle: checked and described up front (pages, title, date, hash), then
+// opened one at a time as PDFs while their pages are copied. Images become one PDF page per
+// image (per subimage for multi-page TIFFs) at the image's own resolution.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "common/mupdf.h"
+#include "pipeline/bundle.h"
+
+namespace redbox::pipeline::detail {
+
+struct SourceInfo {
+  std::filesystem::path path;
+  std::string display_name;  // file name only, sanitised: used in messages and the index
+  std::string title;
+  std::string date;          // YYYY-MM-DD or caller-supplied text
+  std::string sha256;
+  std::int64_t mtime = 0;    // seconds since the epoch
+  int pages = 0;
+  bool is_image = false;
+};
+
+// Checks that doc exists, is a PDF or a raster image, opens without a password and has pages.
+// Errors name the file: not_found, invalid_input (corrupt, not a document, no pages),
+// unsupported (encrypted), too_large (an image over the pixel limit).
+SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc);
+
+// Text for the index and outline: control characters become spaces, runs of spaces collapse,
+// at most max_bytes of UTF-8; never empty.
+std::string clean_text(std::string_view text, std::size_t max_bytes = 200);
+
+// Opens an inspected source as a PDF (images are converted in memory).
+mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info);
+
+}  // namespace redbox::pipeline::detail

@@ -1,0 +1,311 @@
+#include "redaction/detail/apply_page.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+
+namespace redbox::redaction::detail {
+namespace {
+
+fz_quad to_fz(const Quad& q) { return {{q.ul.x, q.ul.y}, {q.ur.x, q.ur.y}, {q.ll.x, q.ll.y}, {q.lr.x, q.lr.y}}; }
+
+bool overlaps_any(const fz_rect& r, const std::vector<const Mark*>& marks) {
+  Rect rr{r.x0, r.y0, r.x1, r.y1};
+  return std::any_of(marks.begin(), marks.end(), [&](const Mark* m) { return rr.intersects(m->bounds()); });
+}
+
+// A form field loses its value and appearance (on the widget and up its /Parent chain).
+void clear_field_value(fz_context* c, pdf_obj* field) {
+  for (int depth = 0; field != nullptr && depth < 32; ++depth) {
+    pdf_dict_del(c, field, PDF_NAME(V));
+    pdf_dict_del(c, field, PDF_NAME(DV));
+    pdf_dict_del(c, field, PDF_NAME(AP));
+    pdf_dict_del(c, field, PDF_NAME(AA));
+    pdf_dict_dels(c, field, "RV");
+    field = pdf_dict_get(c, field, PDF_NAME(Parent));
+  }
+}
+
+// Removes from the page's /Annots every annotation or widget whose rectangle overlaps a mark
+// (MuPDF 1.21 itself removes only links and free text), clearing the value of removed fields.
+int remove_overlapping_annotations(fz_context* c, pdf_page* page, const std::vector<const Mark*>& marks,
+                                   bool everything) {
+  pdf_obj* annots = pdf_dict_get(c, page->obj, PDF_NAME(Annots));
+  if (!pdf_is_array(c, annots)) return 0;
+  fz_matrix page_ctm;
+  pdf_page_transform(c, page, nullptr, &page_ctm);
+  int removed = 0;
+  for (int i = pdf_array_len(c, annots) - 1; i >= 0; --i) {
+    pdf_obj* a = pdf_array_get(c, annots, i);
+    fz_rect r = fz_transform_rect(pdf_dict_get_rect(c, a, PDF_NAME(Rect)), page_ctm);
+    if (!everything && !overlaps_any(r, marks)) continue;
+    if (pdf_name_eq(c, pdf_dict_get(c, a, PDF_NAME(Subtype)), PDF_NAME(Widget))) clear_field_value(c, a);
+    pdf_dict_del(c, a, PDF_NAME(Contents));
+    pdf_dict_del(c, a, PDF_NAME(AP));
+    pdf_obj* popup = pdf_dict_get(c, a, PDF_NAME(Popup));
+    if (popup != nullptr) pdf_dict_del(c, popup, PDF_NAME(Contents));
+    pdf_array_delete(c, annots, i);
+    ++removed;
+  }
+  // Popups whose parent was removed go too.
+  for (int i = pdf_array_len(c, annots) - 1; i >= 0; --i) {
+    pdf_obj* a = pdf_array_get(c, annots, i);
+    if (!pdf_name_eq(c, pdf_dict_get(c, a, PDF_NAME(Subtype)), PDF_NAME(Popup))) continue;
+    pdf_obj* parent = pdf_dict_get(c, a, PDF_NAME(Parent));
+    if (parent != nullptr && pdf_array_find(c, annots, parent) < 0) pdf_array_delete(c, annots, i);
+  }
+  return removed;
+}
+
+// PDF string literal of ASCII text (labels are reason codes).
+std::string pdf_literal(const std::string& s) {
+  std::string out = "(";
+  for (char ch : s) {
+    auto u = static_cast<unsigned char>(ch);
+    if (u < 32 || u > 126) continue;
+    if (ch == '(' || ch == ')' || ch == '\\') out += '\\';
+    out += ch;
+  }
+  return out + ")";
+}
+
+// A page's own copy of its resources (shared or inherited dictionaries stay untouched for
+// other pages), with its own /XObject dictionary.
+pdf_obj* own_xobjects(fz_context* c, pdf_document* doc, pdf_page* page) {
+  pdf_obj* res = pdf_dict_get_inheritable(c, page->obj, PDF_NAME(Resources));
+  pdf_obj* copy = res ? pdf_copy_dict(c, res) : pdf_new_dict(c, doc, 4);
+  pdf_dict_put_drop(c, page->obj, PDF_NAME(Resources), copy);
+  pdf_obj* xobj = pdf_dict_get(c, copy, PDF_NAME(XObject));
+  pdf_obj* xcopy = xobj ? pdf_copy_dict(c, xobj) : pdf_new_dict(c, doc, 1);
+  pdf_dict_put_drop(c, copy, PDF_NAME(XObject), xcopy);
+  return xcopy;
+}
+
+void set_contents(fz_context* c, pdf_document* doc, pdf_page* page, const char* before, const char* after) {
+  pdf_obj* contents = pdf_dict_get(c, page->obj, PDF_NAME(Contents));
+  pdf_obj* arr = pdf_new_array(c, doc, 4);
+  fz_try(c) {
+    fz_buffer* b = fz_new_buffer_from_copied_data(c, reinterpret_cast<const unsigned char*>(before), strlen(before));
+    pdf_array_push_drop(c, arr, pdf_add_stream(c, doc, b, nullptr, 0));
+    fz_drop_buffer(c, b);
+    if (pdf_is_array(c, contents)) {
+      for (int i = 0; i < pdf_array_len(c, contents); ++i) pdf_array_push(c, arr, pdf_array_get(c, contents, i));
+    } else if (contents != nullptr) {
+      pdf_array_push(c, arr, contents);
+    }
+    b = fz_new_buffer_from_copied_data(c, reinterpret_cast<const unsigned char*>(after), strlen(after));
+    pdf_array_push_drop(c, arr, pdf_add_stream(c, doc, b, nullptr, 0));
+    fz_drop_buffer(c, b);
+    pdf_dict_put(c, page->obj, PDF_NAME(Contents), arr);
+  }
+  fz_always(c) { pdf_drop_obj(c, arr); }
+  fz_catch(c) { fz_rethrow(c); }
+}
+
+// The content of the boxes form: fill every quad, then white labels. Pure C++ (no MuPDF calls).
+std::string boxes_content(const std::vector<const Mark*>& marks, const BoxStyle& style, fz_matrix inv, bool& any_label) {
+  char line[256];
+  std::string out;
+  std::snprintf(line, sizeof line, "q %g %g %g rg\n", style.fill.r / 255.0, style.fill.g / 255.0, style.fill.b / 255.0);
+  out += line;
+  for (const Mark* m : marks) {
+    for (const Quad& q : m->quads) {
+      fz_quad fq = fz_transform_quad(to_fz(q), inv);
+      std::snprintf(line, sizeof line, "%g %g m %g %g l %g %g l %g %g l h f\n", fq.ul.x, fq.ul.y, fq.ur.x, fq.ur.y,
+                    fq.lr.x, fq.lr.y, fq.ll.x, fq.ll.y);
+      out += line;
+    }
+  }
+  any_label = false;
+  if (style.label) {
+    for (const Mark* m : marks) {
+      if (m->reason.empty() || m->quads.empty()) continue;
+      Rect r = m->quads.front().bounds();
+      float h = r.y1 - r.y0;
+      float size = std::min(10.0f, h * 0.7f);
+      float width_needed = size * 0.6f * static_cast<float>(m->reason.size());
+      if (size < 4.0f || width_needed > (r.x1 - r.x0) - 2) continue;
+      // Baseline in page space (y down); flip y so the text is upright, then map to PDF space.
+      fz_matrix tm = fz_concat(fz_make_matrix(size, 0, 0, -size, r.x0 + 1, r.y1 - (h - size) / 2 - size * 0.2f), inv);
+      std::snprintf(line, sizeof line, "BT 1 1 1 rg /RedboxLabel 1 Tf %g %g %g %g %g %g Tm ", tm.a, tm.b, tm.c, tm.d,
+                    tm.e, tm.f);
+      out += line;
+      out += pdf_literal(m->reason) + " Tj ET\n";
+      any_label = true;
+    }
+  }
+  out += "Q\n";
+  return out;
+}
+
+// Adds the boxes form under kBoxesXObjectName and paints it last. MuPDF calls only.
+void install_boxes(fz_context* c, pdf_document* doc, pdf_page* page, const char* content, std::size_t len,
+                   int any_label, const char* after) {
+  fz_buffer* buf = fz_new_buffer_from_copied_data(c, reinterpret_cast<const unsigned char*>(content), len);
+  pdf_obj* dict = nullptr;
+  pdf_obj* form = nullptr;
+  fz_try(c) {
+    dict = pdf_new_dict(c, doc, 4);
+    pdf_dict_put(c, dict, PDF_NAME(Type), PDF_NAME(XObject));
+    pdf_dict_put(c, dict, PDF_NAME(Subtype), PDF_NAME(Form));
+    pdf_dict_put_rect(c, dict, PDF_NAME(BBox), fz_make_rect(-1e5f, -1e5f, 1e5f, 1e5f));
+    pdf_obj* res = pdf_dict_put_dict(c, dict, PDF_NAME(Resources), 1);
+    if (any_label) {
+      fz_font* font = fz_new_base14_font(c, "Helvetica");
+      fz_try(c) {
+        pdf_obj* fonts = pdf_dict_put_dict(c, res, PDF_NAME(Font), 1);
+        pdf_dict_puts_drop(c, fonts, "RedboxLabel", pdf_add_simple_font(c, doc, font, PDF_SIMPLE_ENCODING_LATIN));
+      }
+      fz_always(c) { fz_drop_font(c, font); }
+      fz_catch(c) { fz_rethrow(c); }
+    }
+    form = pdf_add_stream(c, doc, buf, dict, 0);
+    pdf_obj* xobjects = own_xobjects(c, doc, page);
+    pdf_dict_puts(c, xobjects, kBoxesXObjectName, form);
+    set_contents(c, doc, page, "q\n", after);
+  }
+  fz_always(c) {
+    pdf_drop_obj(c, form);
+    pdf_drop_obj(c, dict);
+    fz_drop_buffer(c, buf);
+  }
+  fz_catch(c) { fz_rethrow(c); }
+}
+
+void draw_boxes(const mu::Context& ctx, pdf_document* doc, pdf_page* page, int page_index,
+                const std::vector<const Mark*>& marks, const BoxStyle& style) {
+  fz_context* c = ctx;
+  std::string what = "drawing redaction boxes on page " + std::to_string(page_index + 1);
+  fz_matrix page_ctm = ctx.call(what, [&] {
+    fz_matrix m;
+    pdf_page_transform(c, page, nullptr, &m);
+    return m;
+  });
+  bool any_label = false;
+  std::string content = boxes_content(marks, style, fz_invert_matrix(page_ctm), any_label);
+  std::string after = std::string("\nQ\nq /") + kBoxesXObjectName + " Do Q\n";
+  ctx.call(what, [&] { install_boxes(c, doc, page, content.data(), content.size(), any_label ? 1 : 0, after.c_str()); });
+}
+
+void empty_page(fz_context* c, pdf_document* doc, pdf_page* page) {
+  fz_buffer* b = fz_new_buffer(c, 1);
+  fz_try(c) {
+    pdf_dict_put_drop(c, page->obj, PDF_NAME(Contents), pdf_add_stream(c, doc, b, nullptr, 0));
+    pdf_dict_put_drop(c, page->obj, PDF_NAME(Resources), pdf_new_dict(c, doc, 1));
+    pdf_dict_del(c, page->obj, PDF_NAME(Group));
+  }
+  fz_always(c) { fz_drop_buffer(c, b); }
+  fz_catch(c) { fz_rethrow(c); }
+}
+
+pdf_page* as_pdf_page(const mu::Context& ctx, const mu::Page& page, int index) {
+  pdf_page* p = pdf_page_from_fz_page(ctx, page.get());
+  if (p == nullptr) fail(Error::internal("page " + std::to_string(index + 1) + " is not a PDF page"));
+  return p;
+}
+
+}  // namespace
+
+std::vector<std::string> apply_page_marks(const mu::Context& ctx, pdf_document* doc, int page_index,
+                                          const std::vector<const Mark*>& marks, const BoxStyle& style) {
+  std::vector<std::string> notes;
+  fz_context* c = ctx;
+  fz_page* raw = ctx.call("loading page " + std::to_string(page_index + 1),
+                          [&] { return fz_load_page(c, &doc->super, page_index); });
+  mu::Page fpage(c, raw);
+  pdf_page* page = as_pdf_page(ctx, fpage, page_index);
+  bool whole = std::any_of(marks.begin(), marks.end(), [](const Mark* m) { return m->kind == MarkKind::whole_page; });
+  int removed = ctx.call("removing annotations under marks on page " + std::to_string(page_index + 1),
+                         [&] { return remove_overlapping_annotations(c, page, marks, whole); });
+  if (removed > 0) notes.push_back("removed " + std::to_string(removed) + " annotation(s) or form field(s) under marks");
+  if (whole) {
+    ctx.call("withholding page " + std::to_string(page_index + 1), [&] { empty_page(c, doc, page); });
+    notes.push_back("page withheld: all content removed");
+  } else {
+    ctx.call("redacting page " + std::to_string(page_index + 1), [&] {
+      for (const Mark* m : marks) {
+        pdf_annot* annot = pdf_create_annot(c, page, PDF_ANNOT_REDACT);
+        fz_try(c) {
+          for (const Quad& q : m->quads) pdf_add_annot_quad_point(c, annot, to_fz(q));
+          Rect b = m->bounds();
+          pdf_set_annot_rect(c, annot, fz_make_rect(b.x0, b.y0, b.x1, b.y1));
+        }
+        fz_always(c) { pdf_drop_annot(c, annot); }
+        fz_catch(c) { fz_rethrow(c); }
+      }
+      pdf_redact_options opts{};
+      opts.black_boxes = 0;  // boxes are drawn by draw_boxes so that verification can look under them
+      opts.image_method = PDF_REDACT_IMAGE_PIXELS;
+      pdf_redact_page(c, doc, page, &opts);
+    });
+  }
+  draw_boxes(ctx, doc, page, page_index, marks, style);
+  return notes;
+}
+
+void rasterise_page(const mu::Context& ctx, pdf_document* doc, int page_index, const std::vector<const Mark*>& marks,
+                    const BoxStyle& style, int dpi) {
+  fz_context* c = ctx;
+  std::string what = "rasterising page " + std::to_string(page_index + 1);
+  fz_page* raw = ctx.call(what, [&] { return fz_load_page(c, &doc->super, page_index); });
+  mu::Page fpage(c, raw);
+  pdf_page* page = as_pdf_page(ctx, fpage, page_index);
+  float scale = static_cast<float>(dpi) / 72.0f;
+  fz_rect bounds = ctx.call(what, [&] { return fz_bound_page(c, fpage.get()); });
+  double pixels = static_cast<double>(bounds.x1 - bounds.x0) * scale * (bounds.y1 - bounds.y0) * scale;
+  if (pixels > 200e6) fail(Error::too_large("page " + std::to_string(page_index + 1) + " is too large to rasterise"));
+  fz_pixmap* praw = ctx.call(what, [&] {
+    return fz_new_pixmap_from_page_contents(c, fpage.get(), fz_scale(scale, scale), fz_device_rgb(c), 0);
+  });
+  mu::Pixmap pix(c, praw);
+  // Burn the marks into the pixels (bounding box of each quad, rounded outwards).
+  for (const Mark* m : marks) {
+    for (const Quad& q : m->quads) {
+      Rect r = q.bounds();
+      int x0 = std::max(0, static_cast<int>(std::floor(r.x0 * scale)) - pix->x);
+      int y0 = std::max(0, static_cast<int>(std::floor(r.y0 * scale)) - pix->y);
+      int x1 = std::min(pix->w, static_cast<int>(std::ceil(r.x1 * scale)) - pix->x);
+      int y1 = std::min(pix->h, static_cast<int>(std::ceil(r.y1 * scale)) - pix->y);
+      for (int y = y0; y < y1; ++y) {
+        unsigned char* row = pix->samples + static_cast<std::size_t>(y) * pix->stride;
+        for (int x = x0; x < x1; ++x) {
+          unsigned char* px = row + static_cast<std::size_t>(x) * pix->n;
+          px[0] = style.fill.r;
+          px[1] = style.fill.g;
+          px[2] = style.fill.b;
+        }
+      }
+    }
+  }
+  ctx.call(what, [&] {
+    fz_matrix page_ctm;
+    pdf_page_transform(c, page, nullptr, &page_ctm);
+    fz_matrix inv = fz_invert_matrix(page_ctm);
+    // Image unit square -> page space (top-left at bounds' top-left, y down) -> PDF space.
+    fz_matrix m = fz_concat(fz_make_matrix(bounds.x1 - bounds.x0, 0, 0, -(bounds.y1 - bounds.y0), bounds.x0, bounds.y1), inv);
+    fz_image* image = fz_new_image_from_pixmap(c, pix.get(), nullptr);
+    pdf_obj* img = nullptr;
+    fz_buffer* content = nullptr;
+    fz_try(c) {
+      img = pdf_add_image(c, doc, image);
+      content = fz_new_buffer(c, 128);
+      fz_append_printf(c, content, "q %g %g %g %g %g %g cm /RedboxPage Do Q\n", m.a, m.b, m.c, m.d, m.e, m.f);
+      pdf_obj* res = pdf_new_dict(c, doc, 1);
+      pdf_dict_put_drop(c, page->obj, PDF_NAME(Resources), res);
+      pdf_obj* xobj = pdf_dict_put_dict(c, res, PDF_NAME(XObject), 1);
+      pdf_dict_puts(c, xobj, "RedboxPage", img);
+      pdf_dict_put_drop(c, page->obj, PDF_NAME(Contents), pdf_add_stream(c, doc, content, nullptr, 0));
+      pdf_dict_del(c, page->obj, PDF_NAME(Group));
+    }
+    fz_always(c) {
+      fz_drop_buffer(c, content);
+      pdf_drop_obj(c, img);
+      fz_drop_image(c, image);
+    }
+    fz_catch(c) { fz_rethrow(c); }
+  });
+  draw_boxes(ctx, doc, page, page_index, marks, style);
+}
+
+}  // namespace redbox::redaction::detail

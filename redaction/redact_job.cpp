@@ -1,0 +1,217 @@
+#include "redaction/redact_job.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "common/files.h"
+#include "common/mupdf.h"
+#include "common/sha256.h"
+#include "redaction/detail/apply_page.h"
+#include "redaction/detail/scrub_document.h"
+#include "redaction/page_text.h"
+
+namespace redbox::redaction {
+namespace {
+
+std::string page_name(int p) { return "page " + std::to_string(p + 1); }
+
+Rect page_rect(const mu::Context& ctx, const mu::Document& doc, int p) {
+  mu::Page page = mu::load_page(ctx, doc, p);
+  fz_rect r = ctx.call("measuring " + page_name(p), [&] { return fz_bound_page(ctx, page.get()); });
+  return {r.x0, r.y0, r.x1, r.y1};
+}
+
+// True when a font can draw text that extraction cannot turn into Unicode: no /ToUnicode and
+// either a Type3 font, a TrueType font without an encoding, or an Identity-encoded CID font.
+bool font_lacks_unicode(fz_context* c, pdf_obj* font) {
+  if (pdf_dict_get(c, font, PDF_NAME(ToUnicode)) != nullptr) return false;
+  pdf_obj* subtype = pdf_dict_get(c, font, PDF_NAME(Subtype));
+  if (pdf_name_eq(c, subtype, PDF_NAME(Type3))) return true;
+  if (pdf_name_eq(c, subtype, PDF_NAME(Type0))) {
+    // Identity-encoded CID fonts map glyph ids, not characters, unless the CIDs are a known
+    // character collection.
+    pdf_obj* descendant = pdf_array_get(c, pdf_dict_get(c, font, PDF_NAME(DescendantFonts)), 0);
+    pdf_obj* ordering = pdf_dict_get(c, pdf_dict_get(c, descendant, PDF_NAME(CIDSystemInfo)), PDF_NAME(Ordering));
+    const char* o = pdf_to_str_buf(c, ordering);
+    return o == nullptr || std::string_view(o) == "Identity";
+  }
+  // Type1 fonts without an encoding use their built-in glyph names, which MuPDF maps.
+  return pdf_name_eq(c, subtype, PDF_NAME(TrueType)) && pdf_dict_get(c, font, PDF_NAME(Encoding)) == nullptr;
+}
+
+// Counts fonts without Unicode mapping in a resources dictionary and the forms it uses.
+int count_unmapped_fonts(fz_context* c, pdf_obj* res, int depth) {
+  if (res == nullptr || depth > 8) return 0;
+  int n = 0;
+  pdf_obj* fonts = pdf_dict_get(c, res, PDF_NAME(Font));
+  for (int i = 0; i < pdf_dict_len(c, fonts); ++i) n += font_lacks_unicode(c, pdf_dict_get_val(c, fonts, i)) ? 1 : 0;
+  pdf_obj* xobjs = pdf_dict_get(c, res, PDF_NAME(XObject));
+  for (int i = 0; i < pdf_dict_len(c, xobjs); ++i) {
+    pdf_obj* x = pdf_dict_get_val(c, xobjs, i);
+    if (pdf_name_eq(c, pdf_dict_get(c, x, PDF_NAME(Subtype)), PDF_NAME(Form))) {
+      n += count_unmapped_fonts(c, pdf_dict_get(c, x, PDF_NAME(Resources)), depth + 1);
+    }
+  }
+  return n;
+}
+
+// Finds text hits on every page (recording which pages cannot be searched) and adds the
+// caller's area, whole-page and prepared marks.
+std::vector<Mark> collect_marks(const mu::Context& ctx, const mu::Document& doc, int pages, const RedactOptions& o,
+                                RedactionLog& log) {
+  std::vector<Mark> marks;
+  if (!o.finders.empty()) {
+    for (int p = 0; p < pages; ++p) {
+      mu::Page page = mu::load_page(ctx, doc, p);
+      PageText text = PageText::extract(ctx, page.get());
+      pdf_document* pdf = mu::as_pdf(ctx, doc);
+      int unmapped_fonts = ctx.call("checking fonts of " + page_name(p), [&] {
+        pdf_obj* page_obj = pdf_lookup_page_obj(ctx, pdf, p);
+        return count_unmapped_fonts(ctx, pdf_dict_get_inheritable(ctx, page_obj, PDF_NAME(Resources)), 0);
+      });
+      if (unmapped_fonts > 0 && text.searchability() == Searchability::searchable) {
+        log.page_notes.push_back({p, "partly searchable: " + std::to_string(unmapped_fonts) +
+                                         " font(s) without Unicode mapping; their text cannot be found by search; "
+                                         "use area marks, page withholding or OCR"});
+      } else if (text.searchability() == Searchability::not_searchable ||
+                 text.searchability() == Searchability::partly) {
+        log.page_notes.push_back({p, std::string(to_string(text.searchability())) +
+                                         ": text drawn as curves or without Unicode mapping cannot be found by "
+                                         "search; use area marks, page withholding or OCR"});
+      }
+      for (const auto& finder : o.finders) {
+        std::vector<Mark> found = text.marks_for(p, finder->find(text.text()), o.reason, o.author);
+        for (Mark& m : found) marks.push_back(std::move(m));
+      }
+    }
+  }
+  for (const AreaMark& a : o.areas) {
+    if (a.page < 0 || a.page >= pages) {
+      fail(Error::invalid_input("area mark on page " + std::to_string(a.page + 1) + ", but the document has " +
+                                std::to_string(pages) + " page(s)"));
+    }
+    if (a.rect.empty()) fail(Error::invalid_input("area mark on " + page_name(a.page) + " has no area"));
+    Rect pr = page_rect(ctx, doc, a.page);
+    Rect r{std::max(a.rect.x0, pr.x0), std::max(a.rect.y0, pr.y0), std::min(a.rect.x1, pr.x1), std::min(a.rect.y1, pr.y1)};
+    if (r.empty()) fail(Error::invalid_input("area mark on " + page_name(a.page) + " lies outside the page"));
+    marks.push_back({a.page, MarkKind::area, {Quad::from_rect(r)}, {}, "manual", o.reason, o.author});
+  }
+  for (int p : o.withheld_pages) {
+    if (p < 0 || p >= pages) {
+      fail(Error::invalid_input("cannot withhold page " + std::to_string(p + 1) + ": the document has " +
+                                std::to_string(pages) + " page(s)"));
+    }
+    marks.push_back({p, MarkKind::whole_page, {Quad::from_rect(page_rect(ctx, doc, p))}, {}, "manual", o.reason, o.author});
+  }
+  for (const Mark& m : o.extra_marks) {
+    if (m.page < 0 || m.page >= pages) fail(Error::invalid_input("a mark names page " + std::to_string(m.page + 1) + " which does not exist"));
+    marks.push_back(m);
+  }
+  return marks;
+}
+
+std::string save_full_rewrite(const mu::Context& ctx, pdf_document* doc) {
+  fz_context* c = ctx;
+  fz_buffer* raw = ctx.call("allocating output", [&] { return fz_new_buffer(c, 1 << 16); });
+  mu::Buffer buf(c, raw);
+  ctx.call("writing the redacted PDF", [&] {
+    pdf_write_options opts{};
+    opts.do_incremental = 0;  // a full rewrite: earlier revisions are never carried over
+    opts.do_garbage = 3;      // drop unreferenced objects (old content, old images), de-duplicate
+    opts.do_compress = 1;
+    opts.do_compress_images = 1;  // pixel-redacted images come back uncompressed from MuPDF
+    opts.do_compress_fonts = 1;
+    opts.do_clean = 1;     // rewrite content streams ...
+    opts.do_sanitize = 1;  // ... dropping unused resources and junk operators
+    opts.do_encrypt = PDF_ENCRYPT_NONE;
+    fz_output* out = fz_new_output_with_buffer(c, buf.get());
+    fz_try(c) {
+      pdf_write_document(c, doc, out, &opts);
+      fz_close_output(c, out);
+    }
+    fz_always(c) { fz_drop_output(c, out); }
+    fz_catch(c) { fz_rethrow(c); }
+  }, ErrorKind::internal);
+  return mu::buffer_bytes(ctx, buf);
+}
+
+void write_pending(AtomicFile& file, const std::string& bytes) {
+  file.write(bytes).throw_if_error();
+}
+
+}  // namespace
+
+Result<RedactResult> run_redact_job(const RedactOptions& o) {
+  return guard([&]() -> RedactResult {
+    const std::string name = o.input.filename().string();
+    try {
+      RedactResult result;
+      result.log = new_redaction_log();
+      result.log.input_name = sanitize_file_name(name);
+      result.log.input_sha256 = sha256_file_hex(o.input).value();
+      mu::Context ctx = mu::Context::create();
+      mu::Document doc = mu::open_document(ctx, o.input, o.password);
+      pdf_document* pdf = mu::as_pdf(ctx, doc);
+      if (pdf == nullptr) fail(Error::unsupported("only PDF files can be redacted"));
+      result.pages = mu::page_count(ctx, doc);
+      if (result.pages <= 0) fail(Error::invalid_input("the document has no pages"));
+      if (pdf_dict_get(ctx, pdf_trailer(ctx, pdf), PDF_NAME(Encrypt)) != nullptr) result.log.document_actions.emplace_back("removed encryption (output is not encrypted)");
+
+      std::vector<Mark> marks = collect_marks(ctx, doc, result.pages, o, result.log);
+      std::map<int, std::vector<const Mark*>> by_page;
+      for (const Mark& m : marks) by_page[m.page].push_back(&m);
+      result.pages_with_marks = static_cast<int>(by_page.size());
+
+      detail::BoxStyle style{o.fill, o.label};
+      for (const auto& [p, page_marks] : by_page) {
+        for (std::string& note : detail::apply_page_marks(ctx, pdf, p, page_marks, style)) {
+          result.log.page_notes.push_back({p, std::move(note)});
+        }
+      }
+      std::vector<std::string> values;
+      for (const Mark& m : marks) {
+        if (!m.text.empty() && std::find(values.begin(), values.end(), m.text) == values.end()) values.push_back(m.text);
+      }
+      for (std::string& a : detail::scrub_document(ctx, pdf, values)) result.log.document_actions.push_back(std::move(a));
+
+      AtomicFile out = AtomicFile::create(o.output).value();
+      std::string bytes = save_full_rewrite(ctx, pdf);
+      write_pending(out, bytes);
+
+      VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96};
+      VerifyReport report = verify(vin).value();
+      std::vector<int> raster = report.pages_failing_pixels();
+      if (!report.passed() && o.allow_rasterise && !raster.empty()) {
+        for (int p : raster) {
+          detail::rasterise_page(ctx, pdf, p, by_page[p], style, o.raster_dpi);
+          result.log.page_notes.push_back(
+              {p, "rasterised: content MuPDF cannot remove (vector art, pattern, soft mask or Type3) lay under a mark"});
+        }
+        result.rasterised_pages = raster;
+        out.discard();
+        out = AtomicFile::create(o.output).value();
+        bytes = save_full_rewrite(ctx, pdf);
+        write_pending(out, bytes);
+        vin.output = out.temp_path();
+        report = verify(vin).value();
+      }
+      result.verification = report;
+      if (!report.passed()) {
+        out.discard();
+        fail(Error::corrupt("verification failed, nothing was written:\n" + report.summary()));
+      }
+      result.log.marks = marks;
+      result.log.output_sha256 = sha256_hex(bytes);
+      // The PDF first, then the records that describe it.
+      out.commit().throw_if_error();
+      if (o.log_path) write_file_atomic(*o.log_path, result.log.to_json().dump(2) + "\n").throw_if_error();
+      if (o.schedule_path) write_file_atomic(*o.schedule_path, result.log.schedule_csv()).throw_if_error();
+      return result;
+    } catch (const Failure& f) {
+      throw Failure(f.error().within(name));
+    }
+  });
+}
+
+}  // namespace redbox::redaction

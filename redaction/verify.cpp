@@ -1,0 +1,574 @@
+#include "redaction/verify.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <set>
+#include <string_view>
+#include <unordered_set>
+
+#include "common/files.h"
+#include "common/mupdf.h"
+#include "common/sha256.h"
+#include "redaction/page_text.h"
+
+namespace redbox::redaction {
+
+std::vector<int> VerifyReport::pages_failing_pixels() const {
+  std::set<int> pixel_pages;
+  std::set<int> other_pages;
+  for (const VerifyFinding& f : findings) {
+    if (f.check == "pixels" || f.check == "under-box") {
+      pixel_pages.insert(f.page);
+    } else {
+      other_pages.insert(f.page);
+    }
+  }
+  std::vector<int> out;
+  if (other_pages.empty()) out.assign(pixel_pages.begin(), pixel_pages.end());
+  return out;
+}
+
+std::string VerifyReport::summary() const {
+  std::string s;
+  for (const VerifyFinding& f : findings) {
+    s += f.check;
+    if (f.page >= 0) s += ", page " + std::to_string(f.page + 1);
+    if (f.mark >= 0) s += ", mark " + std::to_string(f.mark + 1);
+    s += ": " + f.message + "\n";
+  }
+  return s;
+}
+
+namespace {
+
+constexpr std::size_t kMaxScannedStream = 256u << 20;
+
+unsigned char fold(unsigned char c) { return static_cast<unsigned char>(std::tolower(c)); }
+
+bool contains_folded(std::string_view hay, std::string_view needle) {
+  if (needle.empty() || needle.size() > hay.size()) return false;
+  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
+    return fold(static_cast<unsigned char>(a)) == fold(static_cast<unsigned char>(b));
+  });
+  return it != hay.end();
+}
+
+// A redacted value in every byte form a PDF may hold it in.
+struct ValueForms {
+  std::string literal;
+  std::string hex;
+  std::string utf16be;
+  std::string utf16le;
+  std::vector<int> marks;  // indices of marks with this value
+};
+
+std::string to_hex_digits(std::string_view s) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : s) {
+    out += digits[c >> 4];
+    out += digits[c & 15];
+  }
+  return out;
+}
+
+// UTF-8 -> UTF-16 code units (BMP and surrogate pairs).
+std::vector<unsigned> utf16_units(const std::string& s) {
+  std::vector<unsigned> units;
+  std::size_t i = 0;
+  while (i < s.size()) {
+    int rune = 0;
+    int n = fz_chartorune(&rune, s.c_str() + i);
+    if (n <= 0) break;
+    i += static_cast<std::size_t>(n);
+    if (rune >= 0x10000) {
+      unsigned v = static_cast<unsigned>(rune) - 0x10000;
+      units.push_back(0xD800 + (v >> 10));
+      units.push_back(0xDC00 + (v & 0x3FF));
+    } else {
+      units.push_back(static_cast<unsigned>(rune));
+    }
+  }
+  return units;
+}
+
+std::vector<ValueForms> value_forms(const std::vector<Mark>& marks) {
+  std::vector<ValueForms> out;
+  for (std::size_t i = 0; i < marks.size(); ++i) {
+    const std::string& t = marks[i].text;
+    if (t.size() < 3) continue;
+    auto same = std::find_if(out.begin(), out.end(), [&](const ValueForms& v) {
+      return v.literal.size() == t.size() && contains_folded(v.literal, t);
+    });
+    if (same != out.end()) {
+      same->marks.push_back(static_cast<int>(i));
+      continue;
+    }
+    ValueForms v;
+    v.literal = t;
+    v.hex = to_hex_digits(t);
+    for (unsigned u : utf16_units(t)) {
+      v.utf16be += static_cast<char>((u >> 8) & 0xFF);
+      v.utf16be += static_cast<char>(u & 0xFF);
+      v.utf16le += static_cast<char>(u & 0xFF);
+      v.utf16le += static_cast<char>((u >> 8) & 0xFF);
+    }
+    v.marks.push_back(static_cast<int>(i));
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+// Which form of which value occurs in bytes, or nullptr.
+const char* find_value(std::string_view bytes, const ValueForms& v) {
+  if (contains_folded(bytes, v.literal)) return "literal";
+  if (contains_folded(bytes, v.hex)) return "hex";
+  if (contains_folded(bytes, v.utf16be)) return "UTF-16BE";
+  if (contains_folded(bytes, v.utf16le)) return "UTF-16LE";
+  return nullptr;
+}
+
+std::string mark_list(const std::vector<int>& marks) {
+  std::string s;
+  for (int m : marks) s += (s.empty() ? "" : ", ") + std::to_string(m + 1);
+  return s;
+}
+
+class Verifier {
+ public:
+  Verifier(const VerifyInput& in) : in_(in), ctx_(mu::Context::create()) {
+    // Crisp edges: a pixel is either painted or not, so "uniform" needs no blur tolerance.
+    fz_set_aa_level(ctx_, 0);
+  }
+
+  VerifyReport run() {
+    std::string raw = read_file(in_.output).value();
+    check_revisions(raw);
+    doc_ = mu::open_document(ctx_, in_.output);
+    pdf_ = mu::as_pdf(ctx_, doc_);
+    if (pdf_ == nullptr) fail(Error::invalid_input(in_.output.filename().string() + " is not a PDF"));
+    pages_ = mu::page_count(ctx_, doc_);
+    for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+      if (in_.marks[i].page < 0 || in_.marks[i].page >= pages_) {
+        add("document", in_.marks[i].page, static_cast<int>(i), "the output has no such page");
+      }
+    }
+    forms_ = value_forms(in_.marks);
+    check_document();
+    check_text();
+    check_objects();
+    check_pages();
+    check_survival();
+    return std::move(report_);
+  }
+
+ private:
+  void add(std::string check, int page, int mark, std::string message) {
+    report_.findings.push_back({std::move(check), page, mark, std::move(message)});
+  }
+
+  void check_revisions(const std::string& raw) {
+    std::size_t count = 0;
+    for (std::size_t pos = raw.find("%%EOF"); pos != std::string::npos; pos = raw.find("%%EOF", pos + 5)) ++count;
+    if (count != 1) {
+      add("document", -1, -1,
+          "the file has " + std::to_string(count) + " end-of-file markers: earlier revisions may be recoverable");
+    }
+  }
+
+  void check_document() {
+    fz_context* c = ctx_;
+    if (pdf_dict_get(c, pdf_trailer(c, pdf_), PDF_NAME(Encrypt)) != nullptr) {
+      add("document", -1, -1, "the output is encrypted");
+    }
+    if (pdf_count_versions(c, pdf_) > 1) add("document", -1, -1, "the output has incremental updates");
+    pdf_obj* info = pdf_dict_get(c, pdf_trailer(c, pdf_), PDF_NAME(Info));
+    if (info != nullptr && pdf_dict_len(c, info) > 0) add("document", -1, -1, "document information (/Info) remains");
+    pdf_obj* root = pdf_dict_get(c, pdf_trailer(c, pdf_), PDF_NAME(Root));
+    if (pdf_dict_get(c, root, PDF_NAME(Metadata)) != nullptr) add("document", -1, -1, "XMP metadata remains");
+    pdf_obj* names = pdf_dict_get(c, root, PDF_NAME(Names));
+    if (pdf_dict_get(c, names, PDF_NAME(EmbeddedFiles)) != nullptr) add("document", -1, -1, "embedded files remain");
+    if (pdf_dict_get(c, names, PDF_NAME(JavaScript)) != nullptr) add("document", -1, -1, "document JavaScript remains");
+    if (pdf_dict_get(c, root, PDF_NAME(AA)) != nullptr) add("document", -1, -1, "document actions (/AA) remain");
+  }
+
+  void check_text() {
+    if (forms_.empty()) return;
+    for (int p = 0; p < pages_; ++p) {
+      mu::Page page = mu::load_page(ctx_, doc_, p);
+      PageText text = PageText::extract(ctx_, page.get());
+      for (const ValueForms& v : forms_) {
+        LiteralPhraseSource finder({v.literal}, {});
+        if (!finder.find(text.text()).empty()) {
+          add("text", p, v.marks.front(), "text extraction still finds the value of mark(s) " + mark_list(v.marks));
+        }
+      }
+    }
+  }
+
+  static bool is_font_program_or_image(fz_context* c, pdf_obj* dict) {
+    pdf_obj* subtype = pdf_dict_get(c, dict, PDF_NAME(Subtype));
+    if (pdf_name_eq(c, subtype, PDF_NAME(Image))) return true;
+    if (pdf_dict_get(c, dict, PDF_NAME(Length1)) != nullptr) return true;  // TrueType/Type1 font file
+    return pdf_name_eq(c, subtype, PDF_NAME(Type1C)) || pdf_name_eq(c, subtype, PDF_NAME(CIDFontType0C)) ||
+           pdf_name_eq(c, subtype, PDF_NAME(OpenType));
+  }
+
+  void scan_strings(pdf_obj* obj, int num, int depth) {
+    fz_context* c = ctx_;
+    if (obj == nullptr || depth > 64 || pdf_is_indirect(c, obj)) return;
+    if (pdf_is_string(c, obj)) {
+      ++report_.strings_scanned;
+      std::string_view bytes(pdf_to_str_buf(c, obj), pdf_to_str_len(c, obj));
+      for (const ValueForms& v : forms_) {
+        if (const char* form = find_value(bytes, v)) {
+          add("objects", -1, v.marks.front(),
+              std::string("string in object ") + std::to_string(num) + " holds the value of mark(s) " +
+                  mark_list(v.marks) + " (" + form + ")");
+        }
+      }
+    } else if (pdf_is_array(c, obj)) {
+      int n = pdf_array_len(c, obj);
+      for (int i = 0; i < n; ++i) scan_strings(pdf_array_get(c, obj, i), num, depth + 1);
+    } else if (pdf_is_dict(c, obj)) {
+      int n = pdf_dict_len(c, obj);
+      for (int i = 0; i < n; ++i) scan_strings(pdf_dict_get_val(c, obj, i), num, depth + 1);
+    }
+  }
+
+  void check_objects() {
+    if (forms_.empty()) return;
+    fz_context* c = ctx_;
+    int len = pdf_xref_len(c, pdf_);
+    for (int num = 1; num < len; ++num) {
+      pdf_obj* raw = nullptr;
+      try {
+        raw = ctx_.call("loading object", [&] { return pdf_load_object(c, pdf_, num); });
+      } catch (const Failure&) {
+        continue;  // free or broken entry: nothing to leak
+      }
+      mu::PdfObj obj(c, raw);
+      scan_strings(obj.get(), num, 0);
+      bool is_stream = pdf_is_stream(c, obj.get());
+      if (!is_stream || is_font_program_or_image(c, obj.get())) continue;
+      if (pdf_dict_get_int(c, obj.get(), PDF_NAME(Length)) > static_cast<int>(kMaxScannedStream)) {
+        add("objects", -1, -1, "stream object " + std::to_string(num) + " is too large to scan");
+        continue;
+      }
+      fz_buffer* buf_raw = nullptr;
+      try {
+        buf_raw = ctx_.call("decoding stream", [&] { return pdf_load_stream_number(c, pdf_, num); });
+      } catch (const Failure& f) {
+        add("objects", -1, -1, "stream object " + std::to_string(num) + " cannot be decoded to be checked");
+        continue;
+      }
+      mu::Buffer buf(c, buf_raw);
+      ++report_.streams_scanned;
+      std::string bytes = mu::buffer_bytes(ctx_, buf);
+      for (const ValueForms& v : forms_) {
+        if (const char* form = find_value(bytes, v)) {
+          add("objects", -1, v.marks.front(),
+              std::string("stream object ") + std::to_string(num) + " holds the value of mark(s) " +
+                  mark_list(v.marks) + " (" + form + ")");
+        }
+      }
+    }
+  }
+
+  // Pixel rows of a mark's area, at the verification resolution.
+  struct Area {
+    mu::Pixmap pix;
+    float scale = 1;
+  };
+
+  Area render_area(fz_display_list* page, const Rect& r) {
+    Area a;
+    a.scale = static_cast<float>(in_.render_dpi) / 72.0f;
+    fz_context* c = ctx_;
+    fz_rect box{r.x0, r.y0, r.x1, r.y1};
+    fz_irect ibox = fz_round_rect(fz_transform_rect(box, fz_scale(a.scale, a.scale)));
+    if (fz_is_empty_irect(ibox)) return a;
+    long long area = static_cast<long long>(ibox.x1 - ibox.x0) * (ibox.y1 - ibox.y0);
+    if (area > 60'000'000LL) fail(Error::too_large("a marked area is too large to render for verification"));
+    fz_pixmap* raw = ctx_.call("rendering a marked area", [&] {
+      return fz_new_pixmap_with_bbox(c, fz_device_rgb(c), ibox, nullptr, 0);
+    });
+    a.pix = mu::Pixmap(c, raw);
+    fz_matrix ctm = fz_scale(a.scale, a.scale);
+    ctx_.call("rendering a marked area", [&] {
+      fz_clear_pixmap_with_value(c, a.pix.get(), 255);
+      fz_device* dev = fz_new_draw_device(c, fz_identity, a.pix.get());
+      fz_try(c) {
+        // The scissor skips everything outside the area: one page interpretation serves all marks.
+        fz_run_display_list(c, page, dev, ctm, fz_rect_from_irect(ibox), nullptr);
+        fz_close_device(c, dev);
+      }
+      fz_always(c) { fz_drop_device(c, dev); }
+      fz_catch(c) { fz_rethrow(c); }
+    });
+    return a;
+  }
+
+  // Signed distance from p to the inside of the (convex) quad; >= margin means well inside.
+  static bool inside(const Quad& q, Point p, float margin) {
+    const Point pts[4] = {q.ul, q.ur, q.lr, q.ll};
+    double area2 = 0;
+    for (int i = 0; i < 4; ++i) {
+      const Point& a = pts[i];
+      const Point& b = pts[(i + 1) % 4];
+      area2 += static_cast<double>(a.x) * b.y - static_cast<double>(b.x) * a.y;
+    }
+    double sign = area2 >= 0 ? 1.0 : -1.0;
+    for (int i = 0; i < 4; ++i) {
+      const Point& a = pts[i];
+      const Point& b = pts[(i + 1) % 4];
+      double ex = b.x - a.x;
+      double ey = b.y - a.y;
+      double len = std::hypot(ex, ey);
+      if (len < 1e-6) return false;
+      double cross = ex * (p.y - a.y) - ey * (p.x - a.x);
+      if (sign * cross / len < margin) return false;
+    }
+    return true;
+  }
+
+  enum class Expect { fill_colour, uniform };
+
+  using DisplayList = mu::Handle<fz_display_list, fz_drop_display_list>;
+  // The page with its annotations and widgets, recorded once.
+  DisplayList display_list(fz_page* page) {
+    fz_context* c = ctx_;
+    fz_display_list* raw = ctx_.call("recording page for verification", [&] { return fz_new_display_list_from_page(c, page); });
+    return DisplayList(c, raw);
+  }
+
+  // Checks the pixels of every quad of mark; returns a problem description or empty.
+  std::string check_mark_pixels(fz_display_list* page, const Mark& mark, Expect expect) {
+    const float margin = 1.5f;
+    for (const Quad& q : mark.quads) {
+      Area a = render_area(page, q.bounds());
+      if (!a.pix) continue;
+      fz_pixmap* pm = a.pix.get();
+      int n = pm->n;
+      bool have_first = false;
+      unsigned char first[3] = {0, 0, 0};
+      std::size_t checked = 0;
+      for (int y = 0; y < pm->h; ++y) {
+        const unsigned char* row = pm->samples + static_cast<std::size_t>(y) * pm->stride;
+        for (int x = 0; x < pm->w; ++x) {
+          Point pt{(pm->x + x + 0.5f) / a.scale, (pm->y + y + 0.5f) / a.scale};
+          if (!inside(q, pt, margin)) continue;
+          const unsigned char* px = row + static_cast<std::size_t>(x) * n;
+          ++checked;
+          if (expect == Expect::fill_colour) {
+            bool is_fill = std::abs(px[0] - in_.fill.r) <= 8 && std::abs(px[1] - in_.fill.g) <= 8 &&
+                           std::abs(px[2] - in_.fill.b) <= 8;
+            bool is_label = in_.labels && px[0] >= 200 && px[1] >= 200 && px[2] >= 200;
+            if (!is_fill && !is_label) {
+              return "the marked area does not show the redaction box colour (found " + std::to_string(px[0]) + "," +
+                     std::to_string(px[1]) + "," + std::to_string(px[2]) + ")";
+            }
+          } else {
+            if (!have_first) {
+              std::copy(px, px + 3, first);
+              have_first = true;
+            } else if (std::abs(px[0] - first[0]) > 24 || std::abs(px[1] - first[1]) > 24 ||
+                       std::abs(px[2] - first[2]) > 24) {
+              return "content is still drawn under the redaction box";
+            }
+          }
+        }
+      }
+    }
+    return {};
+  }
+
+  void check_pages() {
+    std::set<int> marked_pages;
+    for (const Mark& m : in_.marks) {
+      if (m.page >= 0 && m.page < pages_) marked_pages.insert(m.page);
+    }
+    fz_context* c = ctx_;
+    // Pass 1: as a reader sees it.
+    for (int p : marked_pages) {
+      ++report_.pages_checked;
+      mu::Page page = mu::load_page(ctx_, doc_, p);
+      check_annotations(page.get(), p);
+      DisplayList list = display_list(page.get());
+      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+        if (in_.marks[i].page != p) continue;
+        ++report_.marks_checked;
+        std::string problem = check_mark_pixels(list.get(), in_.marks[i], Expect::fill_colour);
+        if (!problem.empty()) add("pixels", p, static_cast<int>(i), problem);
+      }
+    }
+    // Pass 2: in a fresh copy with the boxes emptied, the area must be one uniform colour.
+    mu::Document hidden = mu::open_document(ctx_, in_.output);
+    pdf_document* hpdf = mu::as_pdf(ctx_, hidden);
+    for (int p : marked_pages) {
+      pdf_obj* page_obj = ctx_.call("finding page", [&] { return pdf_lookup_page_obj(c, hpdf, p); });
+      pdf_obj* res = pdf_dict_get(c, page_obj, PDF_NAME(Resources));
+      pdf_obj* xobj = pdf_dict_get(c, res, PDF_NAME(XObject));
+      pdf_obj* boxes = pdf_dict_gets(c, xobj, kBoxesXObjectName);
+      if (boxes == nullptr) {
+        add("pixels", p, -1, "the page has no redaction boxes");
+        continue;
+      }
+      ctx_.call("hiding redaction boxes", [&] {
+        fz_buffer* empty = fz_new_buffer(c, 1);
+        fz_try(c) { pdf_update_stream(c, hpdf, boxes, empty, 0); }
+        fz_always(c) { fz_drop_buffer(c, empty); }
+        fz_catch(c) { fz_rethrow(c); }
+      });
+      mu::Page page = mu::load_page(ctx_, hidden, p);
+      DisplayList list = display_list(page.get());
+      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+        if (in_.marks[i].page != p) continue;
+        std::string problem = check_mark_pixels(list.get(), in_.marks[i], Expect::uniform);
+        if (!problem.empty()) add("under-box", p, static_cast<int>(i), problem);
+      }
+    }
+  }
+
+  void check_annotations(fz_page* page, int p) {
+    fz_context* c = ctx_;
+    pdf_page* pp = pdf_page_from_fz_page(c, page);
+    if (pp == nullptr) return;
+    for (pdf_annot* a = pdf_first_annot(c, pp); a != nullptr; a = pdf_next_annot(c, a)) {
+      fz_rect r = ctx_.call("reading annotation", [&] { return pdf_bound_annot(c, a); });
+      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+        if (in_.marks[i].page != p) continue;
+        if (Rect{r.x0, r.y0, r.x1, r.y1}.intersects(in_.marks[i].bounds())) {
+          add("annotations", p, static_cast<int>(i),
+              std::string("a ") + pdf_string_from_annot_type(c, pdf_annot_type(c, a)) + " annotation overlaps the mark");
+        }
+      }
+    }
+    for (pdf_annot* w = pdf_first_widget(c, pp); w != nullptr; w = pdf_next_widget(c, w)) {
+      fz_rect r = ctx_.call("reading form field", [&] { return pdf_bound_annot(c, w); });
+      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+        if (in_.marks[i].page != p) continue;
+        if (Rect{r.x0, r.y0, r.x1, r.y1}.intersects(in_.marks[i].bounds())) {
+          add("annotations", p, static_cast<int>(i), "a form field overlaps the mark");
+        }
+      }
+    }
+  }
+
+  // Digests of the decoded streams an original marked page used.
+  void collect_streams(const mu::Context& octx, pdf_document* odoc, pdf_obj* obj, int depth,
+                       std::set<int>& seen, std::unordered_set<std::string>& digests) {
+    fz_context* c = octx;
+    if (obj == nullptr || depth > 32) return;
+    if (pdf_is_indirect(c, obj)) {
+      int num = pdf_to_num(c, obj);
+      if (!seen.insert(num).second) return;
+      if (pdf_is_stream(c, obj) && !pdf_dict_get(c, obj, PDF_NAME(Length1)) &&
+          !pdf_name_eq(c, pdf_dict_get(c, obj, PDF_NAME(Type)), PDF_NAME(Font))) {
+        try {
+          fz_buffer* raw = octx.call("decoding original stream", [&] { return pdf_load_stream_number(c, odoc, num); });
+          mu::Buffer buf(c, raw);
+          if (fz_buffer_storage(c, buf.get(), nullptr) >= 64) digests.insert(sha256_hex(mu::buffer_bytes(octx, buf)));
+        } catch (const Failure&) {
+        }
+      }
+    }
+    if (pdf_is_array(c, obj)) {
+      int n = pdf_array_len(c, obj);
+      for (int i = 0; i < n; ++i) collect_streams(octx, odoc, pdf_array_get(c, obj, i), depth + 1, seen, digests);
+    } else if (pdf_is_dict(c, obj)) {
+      // Follow contents and resources (XObjects, patterns, forms' own resources), not fonts.
+      static const char* keys[] = {"Contents", "Resources", "XObject", "Pattern", "Shading", "SMask", "Mask"};
+      pdf_obj* type = pdf_dict_get(c, obj, PDF_NAME(Type));
+      if (pdf_name_eq(c, type, PDF_NAME(Font))) return;
+      bool is_xobject_dict = depth > 0 && !pdf_dict_get(c, obj, PDF_NAME(Type)) && !pdf_dict_get(c, obj, PDF_NAME(Contents));
+      if (is_xobject_dict && !pdf_is_stream(c, obj)) {
+        int n = pdf_dict_len(c, obj);
+        for (int i = 0; i < n; ++i) collect_streams(octx, odoc, pdf_dict_get_val(c, obj, i), depth + 1, seen, digests);
+      } else {
+        for (const char* k : keys) collect_streams(octx, odoc, pdf_dict_gets(c, obj, k), depth + 1, seen, digests);
+      }
+    }
+  }
+
+  void mark_reachable(pdf_obj* obj, std::vector<char>& reached, int depth) {
+    fz_context* c = ctx_;
+    if (obj == nullptr || depth > 256) return;
+    if (pdf_is_indirect(c, obj)) {
+      int num = pdf_to_num(c, obj);
+      if (num <= 0 || num >= static_cast<int>(reached.size()) || reached[num]) return;
+      reached[num] = 1;
+      obj = pdf_resolve_indirect(c, obj);
+      if (obj == nullptr) return;
+    }
+    if (pdf_is_array(c, obj)) {
+      int n = pdf_array_len(c, obj);
+      for (int i = 0; i < n; ++i) mark_reachable(pdf_array_get(c, obj, i), reached, depth + 1);
+    } else if (pdf_is_dict(c, obj)) {
+      int n = pdf_dict_len(c, obj);
+      for (int i = 0; i < n; ++i) mark_reachable(pdf_dict_get_val(c, obj, i), reached, depth + 1);
+    }
+  }
+
+  void check_survival() {
+    if (!in_.original) return;
+    mu::Context octx = mu::Context::create();
+    mu::Document odoc = mu::open_document(octx, *in_.original, in_.original_password);
+    pdf_document* opdf = mu::as_pdf(octx, odoc);
+    if (opdf == nullptr) return;
+    std::set<int> marked_pages;
+    for (const Mark& m : in_.marks) marked_pages.insert(m.page);
+    std::set<int> seen;
+    std::unordered_set<std::string> digests;
+    int opages = mu::page_count(octx, odoc);
+    for (int p : marked_pages) {
+      if (p < 0 || p >= opages) continue;
+      pdf_obj* page_obj = octx.call("finding original page", [&] { return pdf_lookup_page_obj(octx, opdf, p); });
+      collect_streams(octx, opdf, page_obj, 0, seen, digests);
+    }
+    if (digests.empty()) return;
+    fz_context* c = ctx_;
+    int len = pdf_xref_len(c, pdf_);
+    std::vector<char> reached(static_cast<std::size_t>(len), 0);
+    mark_reachable(pdf_trailer(c, pdf_), reached, 0);
+    for (int num = 1; num < len; ++num) {
+      if (reached[num]) continue;
+      bool is_stream = false;
+      try {
+        is_stream = ctx_.call("loading object", [&] { return pdf_obj_num_is_stream(c, pdf_, num) != 0; });
+      } catch (const Failure&) {
+        continue;
+      }
+      if (!is_stream) continue;
+      try {
+        fz_buffer* raw = ctx_.call("decoding stream", [&] { return pdf_load_stream_number(c, pdf_, num); });
+        mu::Buffer buf(c, raw);
+        if (digests.count(sha256_hex(mu::buffer_bytes(ctx_, buf))) != 0) {
+          add("survival", -1, -1,
+              "unreferenced stream object " + std::to_string(num) + " is byte-identical to a stream of a marked page of the original");
+        }
+      } catch (const Failure&) {
+      }
+    }
+  }
+
+  const VerifyInput& in_;
+  mu::Context ctx_;
+  mu::Document doc_;
+  pdf_document* pdf_ = nullptr;
+  int pages_ = 0;
+  std::vector<ValueForms> forms_;
+  VerifyReport report_;
+};
+
+}  // namespace
+
+Result<VerifyReport> verify(const VerifyInput& input) {
+  return guard([&] {
+    Verifier v(input);
+    return v.run();
+  });
+}
+
+}  // namespace redbox::redaction

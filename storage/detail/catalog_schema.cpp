@@ -1,0 +1,130 @@
+#include "storage/detail/catalog_schema.h"
+
+#include <string>
+#include <vector>
+
+namespace redbox::storage::detail {
+namespace {
+
+struct Migration {
+  const char* description;
+  const char* sql;
+};
+
+// Times are UTC text as format_utc() writes them; JSON columns hold compact JSON objects.
+const std::vector<Migration>& migrations() {
+  static const std::vector<Migration> list = {
+      {"documents, versions, users and the hash-chained audit log", R"sql(
+CREATE TABLE schema_migrations (
+  version INTEGER PRIMARY KEY,
+  description TEXT NOT NULL,
+  applied TEXT NOT NULL
+);
+CREATE TABLE documents (
+  num INTEGER PRIMARY KEY,            -- insertion order: paging cursor, newest first
+  id TEXT NOT NULL UNIQUE,
+  file_name TEXT NOT NULL,
+  media_type TEXT NOT NULL,
+  source TEXT NOT NULL,
+  batch_id TEXT,
+  received TEXT NOT NULL,
+  page_count INTEGER,
+  metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+);
+CREATE INDEX documents_batch ON documents(batch_id) WHERE batch_id IS NOT NULL;
+CREATE TABLE versions (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  document_id TEXT NOT NULL REFERENCES documents(id),
+  kind TEXT NOT NULL CHECK (kind IN ('original', 'searchable', 'redacted', 'derived')),
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  size INTEGER NOT NULL CHECK (size >= 0),
+  media_type TEXT NOT NULL,
+  page_count INTEGER,
+  derived_from TEXT REFERENCES versions(id),
+  pair_of TEXT REFERENCES versions(id),
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+);
+CREATE INDEX versions_document ON versions(document_id, num);
+CREATE INDEX versions_sha256 ON versions(sha256);
+CREATE UNIQUE INDEX versions_one_original ON versions(document_id) WHERE kind = 'original';
+CREATE TABLE users (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL UNIQUE,
+  role TEXT NOT NULL CHECK (role IN ('admin', 'intake', 'caseworker', 'reviewer', 'contributor')),
+  token_hash TEXT NOT NULL UNIQUE CHECK (length(token_hash) = 64),
+  created TEXT NOT NULL,
+  disabled INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE audit_events (
+  seq INTEGER PRIMARY KEY,
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  object TEXT NOT NULL,
+  details TEXT NOT NULL,
+  prev_hash TEXT NOT NULL,
+  hash TEXT NOT NULL
+);
+CREATE INDEX audit_events_object ON audit_events(object, seq);
+-- The chain's head, updated with every append: deleting the newest events (which no later
+-- event's prev_hash would reveal) shows up as a head that points past the last event.
+CREATE TABLE audit_head (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  seq INTEGER NOT NULL,
+  hash TEXT NOT NULL
+);
+INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '');
+-- Defence in depth: the audit log is append-only even to code that forgets the rules.
+CREATE TRIGGER audit_events_no_update BEFORE UPDATE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_events_no_delete BEFORE DELETE ON audit_events
+BEGIN SELECT RAISE(ABORT, 'audit events are append-only'); END;
+CREATE TRIGGER audit_head_forward_only BEFORE UPDATE ON audit_head WHEN NEW.seq <= OLD.seq
+BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
+)sql"},
+  };
+  return list;
+}
+
+}  // namespace
+
+int latest_schema_version() { return static_cast<int>(migrations().size()); }
+
+int schema_version(sql::Database& db) {
+  auto st = db.prepare("PRAGMA user_version");
+  return st.step() ? static_cast<int>(st.int64(0)) : 0;
+}
+
+void migrate(sql::Database& db, const std::string& now_utc) {
+  const auto& list = migrations();
+  int current = schema_version(db);
+  if (current > latest_schema_version()) {
+    fail(Error::unsupported("the catalog is at schema version " + std::to_string(current) +
+                            ", newer than this Redbox understands (" + std::to_string(latest_schema_version()) +
+                            "); upgrade Redbox"));
+  }
+  while (current < latest_schema_version()) {
+    sql::Transaction tx(db);
+    current = schema_version(db);  // another process may have migrated while we waited
+    if (current >= latest_schema_version()) break;
+    const Migration& m = list[static_cast<std::size_t>(current)];
+    db.exec(m.sql);
+    int next = current + 1;
+    db.prepare("INSERT INTO schema_migrations (version, description, applied) VALUES (?, ?, ?)")
+        .bind(1, next)
+        .bind(2, m.description)
+        .bind(3, now_utc)
+        .run();
+    db.exec("PRAGMA user_version = " + std::to_string(next));
+    tx.commit();
+    current = next;
+  }
+}
+
+}  // namespace redbox::storage::detail
