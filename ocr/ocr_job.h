@@ -18,6 +18,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -28,6 +29,8 @@
 #include "common/error.h"
 
 namespace redbox::ocr {
+
+struct PageResult;
 
 struct OcrOptions {
   std::vector<std::filesystem::path> inputs;  // concatenated in order into one output
@@ -46,6 +49,14 @@ struct OcrOptions {
   std::size_t min_text_chars = 8;
   // Called after each page with (pages done, pages total).
   std::function<void(int, int)> progress;
+  // Called as each page is finished (in completion order, not page order), before the
+  // outputs are written; the job still fails as a whole if a later page fails.
+  std::function<void(const PageResult&)> on_page;
+  // Also return the searchable PDF's bytes in OcrResult::pdf (e.g. to store it as a version
+  // without a temporary file). Independent of output_pdf.
+  bool keep_pdf_bytes = false;
+  // MuPDF resource cache per worker (decoded images); bounds memory with large scans.
+  std::size_t worker_store_bytes = 32u << 20;
 };
 
 struct Word {
@@ -63,6 +74,7 @@ struct Line {
 };
 
 struct PageResult {
+  int page = 0;             // 1-based page in the output (all inputs concatenated)
   std::string source;       // input file name
   int source_page = 0;      // 1-based page within its input
   double width = 0;         // page size in points, as displayed
@@ -73,6 +85,9 @@ struct PageResult {
   double dpi = 0;           // resolution the page was recognised at
   bool downsampled = false; // rendered below its own resolution to stay within the pixel limit
   double seconds = 0;       // wall time spent on this page in its worker
+  // Share of dark pixels on the (binarised, 150 dpi) page image, 0..1; -1 when the page was
+  // not rendered (born-digital). For blank-page detection by the caller.
+  double ink_fraction = -1;
   std::vector<Word> words;
   std::vector<Line> lines;
   std::string text;         // reading order
@@ -84,6 +99,7 @@ struct OcrResult {
   int pages_with_text = 0;
   double seconds = 0;
   int jobs = 0;
+  std::string pdf;  // the searchable PDF's bytes when OcrOptions::keep_pdf_bytes
 };
 
 class OcrJob {

@@ -33,7 +33,7 @@ std::string page_label(const Source& s, int page) { return s.name + " page " + s
 }  // namespace
 
 PageProcessor::PageProcessor(const OcrOptions& options, const std::vector<Source>& sources)
-    : options_(options), sources_(sources), ctx_(mu::Context::create()), docs_(sources.size()) {}
+    : options_(options), sources_(sources), ctx_(mu::Context::create(options.worker_store_bytes)), docs_(sources.size()) {}
 
 Recognizer& PageProcessor::recognizer() {
   if (!recognizer_) recognizer_ = std::make_unique<Recognizer>(options_.languages);
@@ -58,6 +58,7 @@ void PageProcessor::recognise_into(PageWork& work, PIX* gray, double dpi, fz_mat
   r.orientation = rec.orientation;
   r.skew_degrees = rec.skew_degrees;
   r.dpi = dpi;
+  r.ink_fraction = rec.ink_fraction;
   r.text = std::move(rec.text);
   r.words = std::move(rec.words);
   r.lines = std::move(rec.lines);

@@ -2,6 +2,8 @@
 
 #include <tesseract/resultiterator.h>
 
+#include <dlfcn.h>
+
 #include <cmath>
 #include <cstdlib>
 #include <mutex>
@@ -42,7 +44,15 @@ struct TextDeleter {
 
 void limit_tesseract_threads() {
   static std::once_flag once;
-  std::call_once(once, [] { setenv("OMP_THREAD_LIMIT", "1", 0); });
+  std::call_once(once, [] {
+    // For a libgomp loaded later (and for child processes).
+    setenv("OMP_THREAD_LIMIT", "1", 0);
+    // Debian's libtesseract links libgomp, which read the environment when the program was
+    // loaded, so the variable alone may come too late. With no active parallel levels every
+    // parallel region in Tesseract runs on the calling thread only, whatever its num_threads.
+    using SetLevels = void (*)(int);
+    if (void* sym = dlsym(RTLD_DEFAULT, "omp_set_max_active_levels")) reinterpret_cast<SetLevels>(sym)(0);
+  });
 }
 
 Recognizer::Recognizer(const std::string& languages) {
@@ -109,8 +119,13 @@ Recognition Recognizer::recognise(PIX* gray, double dpi) {
     quads = detect_orientation(binary.get());
     lept::Pix upright(quads != 0 ? pixRotateOrth(binary.get(), quads) : pixClone(binary.get()));
     if (upright &&
-        pixFindSkewSweepAndSearch(upright.get(), &skew, &skew_conf, 1, 1, kSkewSweepDegrees, 1.0F, 0.01F) != 0)
+        pixFindSkewSweepAndSearch(upright.get(), &skew, &skew_conf, 2, 1, kSkewSweepDegrees, 1.0F, 0.01F) != 0)
       skew_conf = 0;
+  }
+  if (binary) {
+    l_int32 dark = 0;
+    if (pixCountPixels(binary.get(), &dark, nullptr) == 0)
+      out.ink_fraction = static_cast<double>(dark) / (static_cast<double>(pixGetWidth(binary.get())) * pixGetHeight(binary.get()));
   }
   const bool deskew = skew_conf >= kMinSkewConfidence && std::fabs(skew) >= kMinSkewDegrees;
   out.orientation = quads * 90;

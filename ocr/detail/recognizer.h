@@ -21,6 +21,7 @@ struct Recognition {
   std::string text;
   int orientation = 0;          // clockwise quarter turns * 90 applied before recognition
   double skew_degrees = 0;
+  double ink_fraction = -1;     // dark pixels / all pixels of the binary analysis copy
 };
 
 // Sets OMP_THREAD_LIMIT=1 unless the user set it: OpenMP threads inside Tesseract made it
