@@ -39,6 +39,14 @@ fz_matrix centre_rotation(double radians, double w, double h) {
                         static_cast<float>(cx - c * cx + s * cy), static_cast<float>(cy - s * cx - c * cy));
 }
 
+// Below this share of dark pixels a page is treated as blank for orientation (a few specks of
+// scanner noise are far less; one short line of text at 200 ppi is about 0.2%).
+constexpr double kMinInkForOrientation = 0.0005;
+
+// Tesseract prints warnings ("Too few characters", resolution guesses) to stderr; Redbox
+// reports problems itself.
+void quiet(tesseract::TessBaseAPI& api) { api.SetVariable("debug_file", "/dev/null"); }
+
 struct TextDeleter {
   void operator()(char* p) const { delete[] p; }
 };
@@ -66,6 +74,7 @@ Recognizer::Recognizer(const std::string& languages) {
     fail(Error::invalid_input("Tesseract cannot load language '" + languages + "' (is its traineddata installed?)"));
   // The API defaults to a single uniform block (mode 6); letters need layout analysis.
   api_.SetPageSegMode(tesseract::PSM_AUTO);
+  quiet(api_);
 }
 
 Recognizer::~Recognizer() {
@@ -84,7 +93,9 @@ int Recognizer::detect_orientation_osd(PIX* binary_small) {
       return -1;
     }
     osd_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
+    quiet(*osd_);
   }
+  pixSetResolution(binary_small, static_cast<l_int32>(kAnalysisDpi), static_cast<l_int32>(kAnalysisDpi));
   osd_->SetImage(binary_small);
   osd_->SetSourceResolution(static_cast<int>(kAnalysisDpi));
   int degrees = 0;
@@ -126,16 +137,15 @@ Recognition Recognizer::recognise(PIX* gray, double dpi) {
   int quads = 0;
   float skew = 0, skew_conf = 0;
   if (binary) {
-    quads = detect_orientation(binary.get());
+    l_int32 dark = 0;
+    if (pixCountPixels(binary.get(), &dark, nullptr) == 0)
+      out.ink_fraction = static_cast<double>(dark) / (static_cast<double>(pixGetWidth(binary.get())) * pixGetHeight(binary.get()));
+    // A (nearly) blank page has no text to orient: neither finder can help.
+    if (out.ink_fraction >= kMinInkForOrientation) quads = detect_orientation(binary.get());
     lept::Pix upright(quads != 0 ? pixRotateOrth(binary.get(), quads) : pixClone(binary.get()));
     if (upright &&
         pixFindSkewSweepAndSearch(upright.get(), &skew, &skew_conf, 2, 1, kSkewSweepDegrees, 1.0F, 0.01F) != 0)
       skew_conf = 0;
-  }
-  if (binary) {
-    l_int32 dark = 0;
-    if (pixCountPixels(binary.get(), &dark, nullptr) == 0)
-      out.ink_fraction = static_cast<double>(dark) / (static_cast<double>(pixGetWidth(binary.get())) * pixGetHeight(binary.get()));
   }
   const bool deskew = skew_conf >= kMinSkewConfidence && std::fabs(skew) >= kMinSkewDegrees;
   out.orientation = quads * 90;
@@ -157,6 +167,7 @@ Recognition Recognizer::recognise(PIX* gray, double dpi) {
   const fz_matrix back = fz_invert_matrix(forward);
 
   const auto t1 = Clock::now();
+  pixSetResolution(prepared.get(), static_cast<l_int32>(std::lround(dpi)), static_cast<l_int32>(std::lround(dpi)));
   api_.SetImage(prepared.get());
   api_.SetSourceResolution(static_cast<int>(std::lround(dpi)));
   if (api_.Recognize(nullptr) != 0) fail(Error::internal("Tesseract could not recognise the page"));
