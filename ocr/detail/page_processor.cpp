@@ -43,8 +43,15 @@ Recognizer& PageProcessor::recognizer() {
 PageWork PageProcessor::process(int source_index, int page_index) {
   auto start = std::chrono::steady_clock::now();
   const Source& source = sources_[static_cast<std::size_t>(source_index)];
-  PageWork work = source.kind == SourceKind::pdf ? process_pdf_page(source, source_index, page_index)
-                                                 : process_image_page(source, page_index);
+  PageWork work;
+  try {
+    work = source.kind == SourceKind::pdf ? process_pdf_page(source, source_index, page_index)
+                                          : process_image_page(source, page_index);
+  } catch (const Failure& f) {
+    // Every message names the file and page, whichever layer raised it.
+    if (f.error().message.rfind(source.name, 0) == 0) throw;
+    fail(f.error().within(page_label(source, page_index)));
+  }
   work.result.source = source.name;
   work.result.source_page =
       (source.kind == SourceKind::tiff ? source.tiff_directories.at(static_cast<std::size_t>(page_index)) : page_index) + 1;
