@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "common/files.h"
@@ -158,7 +159,8 @@ TEST_CASE("redact-file: several letters into a folder in parallel, one log each"
     letters_written.push_back(write_letter(dir.path(), i));
     args.push_back((dir.path() / (letters_written.back().id + ".pdf")).string());
   }
-  for (const std::string& a : {"-o", (dir.path() / "out").string(), "--detect", "uk-pii", "--log", (dir.path() / "logs").string()})
+  for (const std::string& a : std::vector<std::string>{"-o", (dir.path() / "out").string(), "--detect", "uk-pii", "--log",
+                                                       (dir.path() / "logs").string()})
     args.push_back(a);
   auto r = test::run_redbox(args);
   INFO(r.err);
