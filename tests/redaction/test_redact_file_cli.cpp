@@ -188,3 +188,26 @@ TEST_CASE("redact-file exits non-zero and writes nothing when verification fails
   CHECK_FALSE(fs::exists(dir.path() / "log.json"));
   CHECK(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()) == 0);
 }
+
+TEST_CASE("detect-file: broken, encrypted and non-PDF inputs fail with clear errors", "[redact][cli]") {
+  auto invalid = test::run_redbox({"detect-file", test::data_path("corpus/hostile/invalid.pdf").string()});
+  CHECK(invalid.exit_code == 2);
+  CHECK(invalid.err.find("invalid.pdf") != std::string::npos);
+  auto encrypted = test::run_redbox({"detect-file", test::data_path("corpus/pdfs/libreoffice-writer-password.pdf").string()});
+  CHECK(encrypted.exit_code == 7);
+  CHECK(encrypted.err.find("password") != std::string::npos);
+  auto dir = test::temp_dir();
+  write_file_atomic(dir.path() / "pw.txt", "openpassword\n").throw_if_error();
+  auto opened = test::run_redbox({"detect-file", test::data_path("corpus/pdfs/libreoffice-writer-password.pdf").string(),
+                                  "--password-file", (dir.path() / "pw.txt").string(), "--json"});
+  CHECK(opened.exit_code == 0);
+  auto png = test::run_redbox({"detect-file", test::source_path("samples/letters/letter-0003-scan-p1.png").string()});
+  CHECK(png.exit_code == 7);
+  // A scan without a text layer is reported as not searchable, never as "nothing found".
+  auto scan = test::run_redbox({"detect-file", test::source_path("samples/letters/letter-0004-scan.pdf").string(), "--json"});
+  REQUIRE(scan.exit_code == 0);
+  const json s = json::parse(scan.out);
+  CHECK(s["marks"].empty());
+  REQUIRE(s["page_notes"].size() == 2);
+  CHECK(s["page_notes"][0]["note"].get<std::string>().find("not searchable") != std::string::npos);
+}
