@@ -31,7 +31,8 @@ std::string upload_letter(ApiFixture& fx, httplib::Client& c) {
 
 int refusals(ApiFixture& fx) {
   int n = 0;
-  for (const auto& e : fx.store->catalog->audit().events(0, 100000).value()) n += e.action == "auth.refused" ? 1 : 0;
+  const auto events = fx.store->catalog->audit().events(0, 100000).value();
+  for (const auto& e : events) n += e.action == "auth.refused" ? 1 : 0;
   return n;
 }
 
@@ -154,14 +155,16 @@ TEST_CASE("marks API: roles, propose, decide, release", "[http][redaction]") {
   CHECK(nrn->status == 403);
 
   std::vector<std::string> actions;
-  for (const auto& e : fx.store->catalog->audit().events_for(doc).value()) actions.push_back(e.action);
+  const auto doc_events = fx.store->catalog->audit().events_for(doc).value();
+  for (const auto& e : doc_events) actions.push_back(e.action);
   for (const char* a : {"redaction.marks.propose", "redaction.marks.view", "redaction.marks.view_text",
                         "redaction.marks.reject", "redaction.marks.accept", "redaction.marks.add_area",
                         "redaction.release"}) {
     INFO(a);
     CHECK(std::find(actions.begin(), actions.end(), a) != actions.end());
   }
-  for (const auto& e : fx.store->catalog->audit().events(0, 100000).value()) {
+  const auto all_events = fx.store->catalog->audit().events(0, 100000).value();
+  for (const auto& e : all_events) {
     CHECK(e.details.dump().find("QQ 12 34 56") == std::string::npos);
     CHECK(e.details.dump().find("Harriet") == std::string::npos);
   }

@@ -64,7 +64,8 @@ TEST_CASE("CLI: redact --propose, marks accept/reject, release, doc get", "[reda
   auto with_text = run_redbox({"--data", data, "--json", "marks", doc, "--text"});
   REQUIRE(with_text.exit_code == 0);
   std::vector<std::string> values;
-  for (const auto& m : nlohmann::json::parse(with_text.out)["marks"]) {
+  const auto listed_text = nlohmann::json::parse(with_text.out);
+  for (const auto& m : listed_text["marks"]) {
     if (m["status"] == "accepted" && m.contains("text") && m["text"].get<std::string>().size() >= 3) values.push_back(m["text"]);
   }
   REQUIRE_FALSE(values.empty());

@@ -83,7 +83,8 @@ struct Fixture {
   }
   std::vector<std::string> audit_actions(const std::string& doc) {
     std::vector<std::string> out;
-    for (const auto& e : store.catalog->audit().events_for(doc).value()) out.push_back(e.action);
+    const auto events = store.catalog->audit().events_for(doc).value();
+    for (const auto& e : events) out.push_back(e.action);
     return out;
   }
 };
@@ -248,7 +249,8 @@ TEST_CASE("review: propose, decide in bulk and release a born-digital letter", "
   CHECK(contains(pdftotext(schedule), "Schedule of redactions"));
 
   // Marks remember the release; the audit trail has every step, and still no personal data.
-  for (const auto& m : list_marks(f.store, doc, false, kReviewer).value().marks) {
+  const ReviewState final_state = list_marks(f.store, doc, false, kReviewer).value();
+  for (const auto& m : final_state.marks) {
     if (m.status == MarkStatus::accepted) CHECK(m.released_in == r.redacted.id);
   }
   auto actions = f.audit_actions(doc);
