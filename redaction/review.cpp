@@ -287,7 +287,7 @@ Result<ProposeResult> propose_marks(Store& store, const std::string& document_id
     ProposeResult result;
     result.version_id = source.id;
     std::vector<StoredMark> found;
-    {
+    try {
       mu::Context ctx = mu::Context::create();
       mu::Document pdf = mu::open_document(ctx, copy.path);
       result.pages = mu::page_count(ctx, pdf);
@@ -330,6 +330,8 @@ Result<ProposeResult> propose_marks(Store& store, const std::string& document_id
           found.push_back(std::move(m));
         }
       }
+    } catch (const Failure& f) {
+      throw Failure(f.error().within("document " + document_id + ", version " + source.id));
     }
     result.found = static_cast<int>(found.size());
 
@@ -569,7 +571,7 @@ Result<ReleaseResult> release(Store& store, const std::string& document_id, cons
     // Re-derive each text mark's value from the source (marks hold only its hash), proving the
     // geometry still covers exactly what was proposed; verification then looks for that value.
     std::vector<Mark> engine_marks;
-    {
+    try {
       mu::Context ctx = mu::Context::create();
       mu::Document pdf = mu::open_document(ctx, copy.path);
       const int pages = mu::page_count(ctx, pdf);
@@ -598,6 +600,8 @@ Result<ReleaseResult> release(Store& store, const std::string& document_id, cons
         }
         engine_marks.push_back(std::move(e));
       }
+    } catch (const Failure& f) {
+      throw Failure(f.error().within("document " + document_id + ", version " + source.id));
     }
 
     RedactOptions o;

@@ -14,7 +14,7 @@ namespace {
 
 const char* kLetter =
     "Dear Ms Harriet Vance\n"
-    "Your National Insurance number QQ 12 34 56 C and e-mail harriet.vance@example.org are on file.\n"
+    "Your National Insurance number JH 49 23 87 C and e-mail harriet.vance@example.org are on file.\n"
     "Please call 020 7946 0991 if anything is wrong.\n"
     "Yours sincerely";
 
@@ -76,13 +76,13 @@ TEST_CASE("marks API: roles, propose, decide, release", "[http][redaction]") {
   REQUIRE(listed->status == 200);
   auto marks = parse_json(listed->body);
   CHECK(marks["counts"]["proposed"] == added);
-  CHECK(listed->body.find("QQ 12 34 56 C") == std::string::npos);
+  CHECK(listed->body.find("JH 49 23 87 C") == std::string::npos);
   CHECK(listed->body.find("Harriet") == std::string::npos);
 
   auto with_text = c.Get(base + "/marks?text=1", fx.auth(Role::caseworker));
   REQUIRE(with_text);
   REQUIRE(with_text->status == 200);
-  CHECK(with_text->body.find("QQ 12 34 56 C") != std::string::npos);
+  CHECK(with_text->body.find("JH 49 23 87 C") != std::string::npos);
 
   // Release refused while marks are undecided.
   auto early = c.Post(base + "/release", fx.auth(Role::reviewer), "", "application/json");
@@ -140,7 +140,7 @@ TEST_CASE("marks API: roles, propose, decide, release", "[http][redaction]") {
   write_file_atomic(out, down->body).throw_if_error();
   auto text = run_process("pdftotext", {out.string(), "-"});
   REQUIRE(text.exit_code == 0);
-  CHECK(text.out.find("QQ 12 34 56 C") == std::string::npos);
+  CHECK(text.out.find("JH 49 23 87 C") == std::string::npos);
   CHECK(text.out.find("harriet.vance@example.org") == std::string::npos);
   CHECK(text.out.find("Vance") == std::string::npos);
   CHECK(text.out.find("020 7946 0991") != std::string::npos);
@@ -165,7 +165,7 @@ TEST_CASE("marks API: roles, propose, decide, release", "[http][redaction]") {
   }
   const auto all_events = fx.store->catalog->audit().events(0, 100000).value();
   for (const auto& e : all_events) {
-    CHECK(e.details.dump().find("QQ 12 34 56") == std::string::npos);
+    CHECK(e.details.dump().find("JH 49 23 87") == std::string::npos);
     CHECK(e.details.dump().find("Harriet") == std::string::npos);
   }
 }

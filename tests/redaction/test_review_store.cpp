@@ -103,6 +103,49 @@ const StoredMark* find_mark(const ReviewState& s, const std::string& id) {
   return nullptr;
 }
 
+// The page image of a one-image-per-page scan, read back from the PDF's objects (not rendered:
+// a box drawn over the image would hide what the image itself still holds).
+struct PageImage {
+  int w = 0, h = 0;
+  std::vector<unsigned char> grey;  // w * h samples
+};
+
+PageImage page_image(const fs::path& pdf, int page_index) {
+  mu::Context ctx = mu::Context::create();
+  fz_context* c = ctx;
+  mu::Document doc = mu::open_document(ctx, pdf);
+  pdf_document* p = mu::as_pdf(ctx, doc);
+  pdf_obj* page = ctx.call("page", [&] { return pdf_lookup_page_obj(c, p, page_index); });
+  pdf_obj* xobjs = pdf_dict_getp(c, page, "Resources/XObject");
+  pdf_obj* image_obj = nullptr;
+  for (int i = 0; i < pdf_dict_len(c, xobjs); ++i) {
+    pdf_obj* x = pdf_dict_get_val(c, xobjs, i);
+    if (pdf_name_eq(c, pdf_dict_get(c, x, PDF_NAME(Subtype)), PDF_NAME(Image))) image_obj = x;
+  }
+  REQUIRE(image_obj != nullptr);
+  mu::Image image(c, ctx.call("image", [&] { return pdf_load_image(c, p, image_obj); }));
+  mu::Pixmap pix(c, ctx.call("pixmap", [&] { return fz_get_pixmap_from_image(c, image.get(), nullptr, nullptr, nullptr, nullptr); }));
+  PageImage out;
+  out.w = fz_pixmap_width(c, pix.get());
+  out.h = fz_pixmap_height(c, pix.get());
+  const int n = fz_pixmap_components(c, pix.get());
+  const unsigned char* samples = fz_pixmap_samples(c, pix.get());
+  const int stride = fz_pixmap_stride(c, pix.get());
+  for (int y = 0; y < out.h; ++y)
+    for (int x = 0; x < out.w; ++x) out.grey.push_back(samples[y * stride + x * n]);
+  return out;
+}
+
+// Dark pixels of the page image inside a rectangle given in points on an A4 page.
+int dark_pixels(const PageImage& im, const Rect& r) {
+  const float sx = static_cast<float>(im.w) / 595.0f, sy = static_cast<float>(im.h) / 842.0f;
+  int dark = 0;
+  for (int y = static_cast<int>(r.y0 * sy) + 1; y < static_cast<int>(r.y1 * sy) - 1; ++y)
+    for (int x = static_cast<int>(r.x0 * sx) + 1; x < static_cast<int>(r.x1 * sx) - 1; ++x)
+      if (x >= 0 && y >= 0 && x < im.w && y < im.h && im.grey[static_cast<std::size_t>(y * im.w + x)] < 128) ++dark;
+  return dark;
+}
+
 bool has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
 
 }  // namespace
@@ -314,6 +357,20 @@ TEST_CASE("review: a scanned letter is redacted through its searchable version's
   }
   CHECK(checked > 5);
   CHECK(contains(text, "yours"));
+
+  // The scan's own pixels under every mark were burned (not just covered by a box): the page
+  // image in the output has no ink there, while the source image had ink under every mark.
+  const PageImage before = page_image(ocred, 0);
+  const PageImage after = page_image(out, 0);
+  int inked = 0;
+  for (const auto& m : review.marks) {
+    if (m.page != 0) continue;
+    const Rect r = m.quads.front().bounds();
+    INFO("mark " << m.id << " (" << m.detector << ")");
+    if (dark_pixels(before, r) > 0) ++inked;
+    CHECK(dark_pixels(after, r) == 0);
+  }
+  CHECK(inked > 5);
   CHECK(f.store.catalog->get_document(doc).value().metadata.value("redaction_status", "") == "released");
 }
 
@@ -389,4 +446,66 @@ TEST_CASE("review: masked previews and text under quads", "[redaction][review]")
   CHECK(detail::normalise_for_hash("Jane\nROE") == "janeroe");
   CHECK(detail::review_text_hash("00", "Jane Roe") == detail::review_text_hash("00", "jane\n roe"));
   CHECK(detail::review_text_hash("00", "Jane Roe") != detail::review_text_hash("01", "Jane Roe"));
+}
+
+TEST_CASE("review: encrypted, broken and non-PDF documents are refused and nothing is stored", "[redaction][review]") {
+  Fixture f;
+  ProposeOptions o;
+  o.uk_pii = true;
+  struct Case {
+    const char* file;
+    std::optional<ErrorKind> kind;  // nullopt: MuPDF repairs the file; nothing is found on it
+  };
+  for (const Case& c : {Case{"corpus/pdfs/libreoffice-writer-password.pdf", ErrorKind::unsupported},
+                        Case{"corpus/scans/1555.007.jpg", ErrorKind::unsupported},
+                        Case{"corpus/hostile/deep-pages.pdf", ErrorKind::invalid_input},
+                        Case{"corpus/hostile/bad-xref.pdf", std::nullopt}}) {
+    INFO(c.file);
+    const std::string doc = f.add(test::data_path(c.file));
+    auto proposed = propose_marks(f.store, doc, o, kActor);
+    if (!c.kind) {
+      REQUIRE(proposed.ok());
+      CHECK(proposed->added == 0);
+      continue;
+    }
+    REQUIRE_FALSE(proposed.ok());
+    CHECK(proposed.error().kind == *c.kind);
+    CHECK(proposed.error().message.find("ver") != std::string::npos);  // names the version
+    ReviewState s = list_marks(f.store, doc, false, kActor).value();
+    CHECK(s.marks.empty());
+    CHECK_FALSE(s.version_id.has_value());
+    CHECK(release(f.store, doc, kActor).error().kind == ErrorKind::conflict);
+  }
+}
+
+TEST_CASE("review: a value accepted once but left visible elsewhere fails verification, nothing stored",
+          "[redaction][review]") {
+  Fixture f;
+  fs::path pdf = f.dir.path() / "twice.pdf";
+  test::write_text_pdf({"Minutes: Jane Roe opened the meeting.\nJane Roe closed it."}, pdf);
+  const std::string doc = f.add(pdf);
+  ProposeOptions o;
+  o.terms = {{"Jane Roe", TermRole::third_party, {}}};
+  REQUIRE(propose_marks(f.store, doc, o, kActor).value().added == 2);
+  ReviewState s = list_marks(f.store, doc, false, kReviewer).value();
+  REQUIRE(s.marks.size() == 2);
+  REQUIRE(decide_marks(f.store, doc, Decision::accept, {{s.marks[0].id}, {}, {}, false}, kReviewer).ok());
+  REQUIRE(decide_marks(f.store, doc, Decision::reject, {{s.marks[1].id}, {}, {}, false}, kReviewer).ok());
+  const std::size_t versions_before = f.store.catalog->get_document(doc).value().versions.size();
+
+  auto r = release(f.store, doc, kReviewer);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::corrupt);
+  CHECK(r.error().message.find("text") != std::string::npos);
+  CHECK(r.error().message.find(s.marks[0].id) != std::string::npos);  // the legend names the mark
+  CHECK(r.error().message.find("Jane") == std::string::npos);         // never the value
+  storage::Document after = f.store.catalog->get_document(doc).value();
+  CHECK(after.versions.size() == versions_before);
+  CHECK(after.metadata.value("redaction_status", "") == "in-review");
+  const ReviewState unreleased = list_marks(f.store, doc, false, kReviewer).value();
+  for (const auto& m : unreleased.marks) CHECK_FALSE(m.released_in);
+
+  // Accepting the other occurrence too makes the release verifiable.
+  REQUIRE(decide_marks(f.store, doc, Decision::accept, {{s.marks[1].id}, {}, {}, false}, kReviewer).ok());
+  CHECK(release(f.store, doc, kReviewer).ok());
 }
