@@ -399,7 +399,11 @@ Result<DecisionResult> decide_marks(Store& store, const std::string& document_id
       if (!selector.mark_ids.empty()) {
         for (const std::string& id : selector.mark_ids) {
           auto it = std::find_if(marks.begin(), marks.end(), [&](const StoredMark& m) { return m.id == id; });
-          if (it == marks.end()) fail(Error::not_found("document " + document_id + " has no mark " + id));
+          if (it == marks.end()) {
+            std::string message = "document " + document_id;
+            message += " has no mark " + id;
+            fail(Error::not_found(message));
+          }
           if (it->version_id != review->version_id) {
             fail(Error::conflict("mark " + id + " belongs to version " + it->version_id +
                                  ", not the version under review (" + review->version_id + ")"));

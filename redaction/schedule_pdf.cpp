@@ -36,6 +36,7 @@ std::vector<Row> schedule_rows(const RedactionLog& log) {
     ++counts[{m.page + 1, reason}];
   }
   std::vector<Row> rows;
+  rows.reserve(counts.size());
   for (const auto& [key, n] : counts) rows.push_back({std::to_string(key.first), printable(key.second), std::to_string(n)});
   return rows;
 }
