@@ -544,7 +544,8 @@ Version add_derived(storage::CatalogWriter& w, const std::string& document_id, c
 
 }  // namespace
 
-Result<ReleaseResult> release(Store& store, const std::string& document_id, const std::string& actor) {
+Result<ReleaseResult> release(Store& store, const std::string& document_id, const std::string& actor,
+                              const ReleaseOptions& options) {
   return guard([&]() -> ReleaseResult {
     storage::Document doc = load_document(store, document_id);
     std::optional<detail::ReviewRow> review;
@@ -613,7 +614,7 @@ Result<ReleaseResult> release(Store& store, const std::string& document_id, cons
     o.output = copy.dir.path() / "redacted.pdf";
     o.extra_marks = engine_marks;
     o.author = actor;
-    o.label = false;
+    o.label = options.label;
     auto redacted = run_redact_job(o);
     if (!redacted) {
       std::string legend;
@@ -669,6 +670,7 @@ Result<ReleaseResult> release(Store& store, const std::string& document_id, cons
       v.metadata = {{"redaction",
                      {{"marks", accepted.size()},
                       {"pages_with_marks", r.pages_with_marks},
+                      {"labels", options.label},
                       {"rasterised_pages", raster},
                       {"verification",
                        {{"passed", r.verification.passed()},

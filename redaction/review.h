@@ -153,8 +153,13 @@ Result<DecisionResult> decide_marks(storage::Store& store, const std::string& do
 Result<ReviewState> list_marks(storage::Store& store, const std::string& document_id, bool include_text,
                                const std::string& actor);
 Status mark_no_redaction_needed(storage::Store& store, const std::string& document_id, const std::string& actor);
+struct ReleaseOptions {
+  bool label = false;  // print each mark's reason code in white inside boxes large enough for it
+};
+
 // conflict (409) while marks are undecided or none is accepted; corrupt when verification fails
 // (naming page and mark IDs); nothing is stored unless everything succeeded.
-Result<ReleaseResult> release(storage::Store& store, const std::string& document_id, const std::string& actor);
+Result<ReleaseResult> release(storage::Store& store, const std::string& document_id, const std::string& actor,
+                              const ReleaseOptions& options = {});
 
 }  // namespace redbox::redaction

@@ -10,7 +10,7 @@
 namespace redbox::cli {
 namespace {
 
-constexpr const char* kUsage = R"(usage: redbox [--data DIR] [--json] release DOC
+constexpr const char* kUsage = R"(usage: redbox [--data DIR] [--json] release DOC [--label]
 
 Applies the ACCEPTED marks of DOC to the exact version they were proposed on (true removal of
 text, image pixels, annotations and metadata; a full rewrite), re-reads the output to verify
@@ -21,11 +21,12 @@ that nothing marked remains, then stores in one transaction:
   - document metadata redaction_status = "released", and audit events.
 Refused (exit 5) while any mark is still proposed, or when no mark is accepted (use
 `redbox marks no-redaction-needed DOC`). If verification fails nothing is stored (exit 8).
+--label prints each mark's reason code in white inside the boxes large enough for it.
 Fetch the result with: redbox doc get DOC --version redacted -o OUT.pdf
 )";
 
 int run_release(CommandContext& ctx, const std::vector<std::string>& argv) {
-  const ParsedArgs args = ArgParser().parse(argv);
+  const ParsedArgs args = ArgParser().flag("label").parse(argv);
   if (args.help()) {
     ctx.out << kUsage;
     return 0;
@@ -33,7 +34,9 @@ int run_release(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (args.positionals().size() != 1) fail(Error::invalid_input("release needs exactly one document ID (see --help)"));
   storage::Store store = open_data_folder(ctx.global);
   const std::string& doc = args.positionals()[0];
-  redaction::ReleaseResult r = redaction::release(store, doc, kCliActor).value();
+  redaction::ReleaseOptions options;
+  options.label = args.has("label");
+  redaction::ReleaseResult r = redaction::release(store, doc, kCliActor, options).value();
   if (ctx.global.json) {
     nlohmann::json j = r.to_json();
     j["document"] = doc;

@@ -112,7 +112,10 @@ void decide(RequestContext& ctx) {
 }
 
 void release(RequestContext& ctx) {
-  auto r = redaction::release(ctx.store(), ctx.path_param("id"), ctx.user.name);
+  redaction::ReleaseOptions options;
+  const auto label = ctx.query("label");
+  options.label = label && (*label == "1" || *label == "true");
+  auto r = redaction::release(ctx.store(), ctx.path_param("id"), ctx.user.name, options);
   if (!r.ok()) fail(r.error());
   ctx.res.set_header("Location", "/api/v1/documents/" + ctx.path_param("id") + "/content?version=" + r->redacted.id);
   ctx.send_json(201, r->to_json());

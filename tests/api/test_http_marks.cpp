@@ -124,7 +124,7 @@ TEST_CASE("marks API: roles, propose, decide, release", "[http][redaction]") {
   REQUIRE(area);
   CHECK(area->status == 201);
 
-  auto released = c.Post(base + "/release", fx.auth(Role::reviewer), "", "application/json");
+  auto released = c.Post(base + "/release?label=1", fx.auth(Role::reviewer), "", "application/json");
   REQUIRE(released);
   REQUIRE(released->status == 201);
   auto rel = parse_json(released->body);

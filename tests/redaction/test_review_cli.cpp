@@ -70,7 +70,7 @@ TEST_CASE("CLI: redact --propose, marks accept/reject, release, doc get", "[reda
   }
   REQUIRE_FALSE(values.empty());
 
-  auto released = run_redbox({"--data", data, "--json", "release", doc});
+  auto released = run_redbox({"--data", data, "--json", "release", doc, "--label"});
   REQUIRE(released.exit_code == 0);
   auto rel = nlohmann::json::parse(released.out);
   CHECK(rel["verification"]["passed"] == true);
