@@ -22,6 +22,11 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::download_redacted, "download.redacted", kStaff},
     PolicyRow{Action::user_manage, "user.manage", role_bit(Role::admin)},
     PolicyRow{Action::audit_verify, "audit.verify", role_bit(Role::admin)},
+    // Marks point at (and can show) unredacted personal data: caseworkers and reviewers only.
+    PolicyRow{Action::marks_read, "marks.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::marks_write, "marks.write", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::redaction_release, "redaction.release", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::redaction_not_needed, "redaction.not_needed", role_bit(Role::reviewer)},
 };
 
 const PolicyRow* row_for(Action action) {

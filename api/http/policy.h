@@ -22,6 +22,10 @@ enum class Action {
   download_redacted,      // content of a released redacted version (audited)
   user_manage,            // create and list users
   audit_verify,           // verify the audit chain
+  marks_read,             // list redaction marks (and, audited, the text under them)
+  marks_write,            // propose marks, add areas, accept / reject marks
+  redaction_release,      // apply accepted marks and store the redacted version
+  redaction_not_needed,   // record that a document needs no redaction
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

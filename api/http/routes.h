@@ -13,5 +13,6 @@ void add_health_routes(Router& router);     // GET /healthz
 void add_document_routes(Router& router);   // /api/v1/documents...
 void add_user_routes(Router& router);       // /api/v1/users
 void add_audit_routes(Router& router);      // /api/v1/audit/...
+void add_marks_routes(Router& router);      // /api/v1/documents/{id}/marks..., /release
 
 }  // namespace redbox::api

@@ -111,6 +111,53 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_state ON jobs(state, num);
 )sql"},
+      {"redaction review: marks proposed, decided and released per document", R"sql(
+-- One review per document: the version every mark's geometry refers to (the searchable
+-- version when one exists, else the original) and the salt of the marks' text hashes.
+CREATE TABLE redaction_reviews (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id),
+  version_id TEXT NOT NULL REFERENCES versions(id),
+  salt TEXT NOT NULL CHECK (length(salt) = 32),
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+-- A mark never holds the text it covers: only a salted hash (white space removed, ASCII
+-- lower-cased) and a masked preview. Reviewers who need the text re-read it from the source
+-- version (an audited view); release re-derives it for verification.
+CREATE TABLE redaction_marks (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  document_id TEXT NOT NULL REFERENCES redaction_reviews(document_id),
+  version_id TEXT NOT NULL REFERENCES versions(id),
+  page INTEGER NOT NULL CHECK (page >= 0),
+  kind TEXT NOT NULL CHECK (kind IN ('text', 'area', 'whole_page')),
+  quads TEXT NOT NULL CHECK (json_valid(quads)),
+  detector TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  text_hash TEXT CHECK (text_hash IS NULL OR length(text_hash) = 64),
+  preview TEXT,
+  term_hashes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(term_hashes)),
+  status TEXT NOT NULL CHECK (status IN ('proposed', 'accepted', 'rejected')),
+  author TEXT NOT NULL,
+  created TEXT NOT NULL,
+  decided_by TEXT,
+  decided TEXT,
+  released_in TEXT REFERENCES versions(id)
+);
+CREATE INDEX redaction_marks_document ON redaction_marks(document_id, status);
+-- Proposing twice does not duplicate a mark.
+CREATE UNIQUE INDEX redaction_marks_unique ON redaction_marks(version_id, page, kind, detector, quads);
+-- Every decision ever taken (the mark row holds the latest).
+CREATE TABLE redaction_decisions (
+  num INTEGER PRIMARY KEY,
+  mark_id TEXT NOT NULL REFERENCES redaction_marks(id),
+  decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+  decided_by TEXT NOT NULL,
+  decided TEXT NOT NULL,
+  audit_seq INTEGER NOT NULL
+);
+CREATE INDEX redaction_decisions_mark ON redaction_decisions(mark_id, num);
+)sql"},
   };
   return list;
 }
