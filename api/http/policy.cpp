@@ -27,6 +27,9 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::marks_write, "marks.write", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::redaction_release, "redaction.release", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::redaction_not_needed, "redaction.not_needed", role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_create, "bundle.create", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_read, "bundle.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_download, "bundle.download", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -26,6 +26,9 @@ enum class Action {
   marks_write,            // propose marks, add areas, accept / reject marks
   redaction_release,      // apply accepted marks and store the redacted version
   redaction_not_needed,   // record that a document needs no redaction
+  bundle_create,          // POST /api/v1/bundles (a requester package of released documents)
+  bundle_read,            // a bundle job's status, parts and manifest
+  bundle_download,        // a bundle part or package (audited)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

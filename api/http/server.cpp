@@ -21,6 +21,7 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_user_routes,
     add_audit_routes,
     add_marks_routes,
+    add_bundle_routes,
 };
 
 }  // namespace

@@ -158,6 +158,38 @@ CREATE TABLE redaction_decisions (
 );
 CREATE INDEX redaction_decisions_mark ON redaction_decisions(mark_id, num);
 )sql"},
+      // pipeline/bundle_store: disclosure bundles built from the store (one row per bundle,
+      // keyed by the job that built it) and the blobs of its files. Blob references here are
+      // releases of redacted material: never remove them as orphans.
+      {"disclosure bundles and their files", R"sql(
+CREATE TABLE bundles (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,              -- the job ID that built it
+  reference TEXT NOT NULL,
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  total_pages INTEGER NOT NULL CHECK (total_pages >= 0),
+  documents TEXT NOT NULL CHECK (json_valid(documents)),  -- [{document_id, version_id, kind, basis}]
+  options TEXT NOT NULL CHECK (json_valid(options)),
+  manifest TEXT NOT NULL CHECK (json_valid(manifest))
+);
+CREATE TABLE bundle_files (
+  bundle_id TEXT NOT NULL REFERENCES bundles(id),
+  role TEXT NOT NULL CHECK (role IN ('part', 'index', 'manifest', 'readme', 'package')),
+  number INTEGER NOT NULL CHECK (number >= 0),
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  size INTEGER NOT NULL CHECK (size >= 0),
+  pages INTEGER NOT NULL DEFAULT 0,
+  first_stamp TEXT NOT NULL DEFAULT '',
+  last_stamp TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (bundle_id, role, number)
+);
+CREATE INDEX bundle_files_sha256 ON bundle_files(sha256);
+-- Every blob something refers to: fsck reports (and --repair removes) blobs outside this view.
+-- A later migration that stores blob hashes in a new table recreates the view with it.
+CREATE VIEW blob_references AS SELECT sha256 FROM versions UNION SELECT sha256 FROM bundle_files;
+)sql"},
   };
   return list;
 }
