@@ -22,6 +22,8 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::download_redacted, "download.redacted", kStaff},
     PolicyRow{Action::user_manage, "user.manage", role_bit(Role::admin)},
     PolicyRow{Action::audit_verify, "audit.verify", role_bit(Role::admin)},
+    PolicyRow{Action::document_search, "document.search", kStaff},
+    PolicyRow{Action::job_read, "job.read", kStaff},
 };
 
 const PolicyRow* row_for(Action action) {

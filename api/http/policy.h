@@ -22,6 +22,8 @@ enum class Action {
   download_redacted,      // content of a released redacted version (audited)
   user_manage,            // create and list users
   audit_verify,           // verify the audit chain
+  document_search,        // full-text search over documents' text (results are personal data; audited)
+  job_read,               // status of background jobs (intake batches)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -13,5 +13,7 @@ void add_health_routes(Router& router);     // GET /healthz
 void add_document_routes(Router& router);   // /api/v1/documents...
 void add_user_routes(Router& router);       // /api/v1/users
 void add_audit_routes(Router& router);      // /api/v1/audit/...
+void add_search_routes(Router& router);     // GET /api/v1/search
+void add_job_routes(Router& router);        // GET /api/v1/jobs, /api/v1/jobs/{id}
 
 }  // namespace redbox::api

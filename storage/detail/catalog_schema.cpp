@@ -88,6 +88,17 @@ BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
 )sql"},
+      {"intake: full-text search index, one row per page of a document's text (pipeline/search_index)", R"sql(
+-- rowid is the page's own key; document, version and page are stored beside the text but not
+-- indexed for matching. Diacritics are folded so that "cafe" finds "café".
+CREATE VIRTUAL TABLE search_pages USING fts5(
+  text,
+  document_id UNINDEXED,
+  version_id UNINDEXED,
+  page UNINDEXED,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+)sql"},
   };
   return list;
 }
