@@ -88,6 +88,29 @@ BEGIN SELECT RAISE(ABORT, 'the audit head only moves forward'); END;
 CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
 BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
 )sql"},
+      {"persisted background jobs (pipeline/jobs)", R"sql(
+CREATE TABLE jobs (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'done', 'failed')),
+  params TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(params)),
+  checkpoint TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(checkpoint)),
+  result TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(result)),
+  done INTEGER NOT NULL DEFAULT 0,
+  total INTEGER NOT NULL DEFAULT 0,
+  stage TEXT NOT NULL DEFAULT '',
+  error_kind TEXT,
+  error_message TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  owner TEXT,                  -- host:pid:start-time of the process running it
+  heartbeat TEXT,
+  created_by TEXT NOT NULL,
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL
+);
+CREATE INDEX jobs_state ON jobs(state, num);
+)sql"},
       {"intake: full-text search index, one row per page of a document's text (pipeline/search_index)", R"sql(
 -- rowid is the page's own key; document, version and page are stored beside the text but not
 -- indexed for matching. Diacritics are folded so that "cafe" finds "café".
