@@ -43,7 +43,7 @@ bool valid_date(int y, int m, int d) {
 }
 
 std::string iso_date(int y, int m, int d) {
-  char buf[16];
+  char buf[40];
   std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
   return buf;
 }

@@ -404,6 +404,7 @@ class IntakeRun {
     const std::string actor = ctx_.job().created_by.empty() ? "system" : ctx_.job().created_by;
     int pages_stored = 0;
     ctx_.commit([&](storage::CatalogWriter& w, nlohmann::json& checkpoint) {
+      pages_stored = 0;  // the transaction may be retried
       nlohmann::json documents = nlohmann::json::array();
       std::optional<storage::Document> stack;
       for (const auto& doc : plan) {

@@ -27,7 +27,7 @@ bool has_word_character(std::string_view text) {
 
 // Inside an FTS5 string, a double quote is written twice; our phrases never contain one, but
 // the escaping keeps the function safe on its own.
-std::string quoted(std::string_view text) {
+std::string fts_phrase(std::string_view text) {
   std::string out = "\"";
   for (char c : text) {
     out += c;
@@ -110,7 +110,7 @@ Result<Translated> translate(std::string_view query) {
     }
     if (!out.fts.empty()) out.fts += pending_operator.empty() ? " AND " : " " + pending_operator + " ";
     pending_operator.clear();
-    out.fts += quoted(t.text);
+    out.fts += fts_phrase(t.text);
     if (t.prefix) out.fts += '*';
     expect_term = false;
   }

@@ -59,6 +59,7 @@ int run_ingest(CommandContext& ctx, const std::vector<std::string>& args) {
   pipeline::JobQueue queue(store);
   pipeline::register_intake_handler(queue);
   // Batches a killed earlier run left behind are finished first (they resume, never repeat).
+  queue.recover().throw_if_error();
   auto interrupted = queue.list(500, pipeline::JobState::queued);
   if (!interrupted) fail(interrupted.error());
   std::vector<std::string> resumed;

@@ -21,7 +21,7 @@ std::size_t search_limit(const RequestContext& ctx) {
 
 void search_documents(RequestContext& ctx) {
   auto q = ctx.query("q");
-  if (!q || q->empty()) fail(Error::invalid_input("give the words to look for in the q parameter, e.g. ?q=housing"));
+  if (!q || q->empty()) fail(Error::invalid_input("the search needs words to look for in the q parameter, e.g. ?q=housing"));
   pipeline::SearchOptions options;
   options.query = *q;
   options.limit = search_limit(ctx);

@@ -63,7 +63,9 @@ TEST_CASE("intake blank pages: letters between separator sheets of a generated s
                                           {"Third letter, short.", 0.004}}));
   auto ink = measure_ink(stack, {}).value();
   REQUIRE(ink.size() == 7);
-  for (std::size_t i = 0; i < ink.size(); ++i) CAPTURE(i, ink[i].ink);
+  std::string measured;
+  for (const auto& p : ink) measured += std::to_string(p.ink) + " ";
+  INFO("ink per page: " << measured);
   CHECK_FALSE(ink[0].blank);
   CHECK(ink[1].blank);
   CHECK_FALSE(ink[2].blank);
