@@ -72,7 +72,7 @@ TEST_CASE("intake: ingest corpus scans and a born-digital letter, then search", 
   fs::path in = data.folder("post");
   ti::write_bytes(in / "a-letter.pdf", ti::text_pdf({kLetter, kLetterPage2}));
   fs::copy_file(data_path("corpus/scans/linn.png"), in / "b-linn.png");
-  fs::copy_file(data_path("corpus/scans/multipage.tiff"), in / "c-two-pages.tiff");
+  ti::scanned_tiff(in / "c-two-pages.tiff", {{"Page 1 of the council reply", 0.002}, {"Page 2 signed", 0.002}});
 
   auto r = data.redbox({"ingest", in.string(), "--jobs", "2"});
   INFO(r.out << r.err);
@@ -133,7 +133,7 @@ TEST_CASE("intake: ingest corpus scans and a born-digital letter, then search", 
   CHECK(hits[0]["snippet"].get<std::string>().find("[library]") != std::string::npos);
   hits = search_json(data, "library");
   CHECK(hits.size() == 2);
-  hits = search_json(data, "Page");  // multipage.tiff reads "Page 1", "Page 2"
+  hits = search_json(data, "Page");
   std::set<int> pages;
   for (const auto& h : hits) {
     if (h["document_id"] == by_name["c-two-pages.tiff"].id) pages.insert(h["page"].get<int>());

@@ -80,7 +80,9 @@ std::string text_pdf(const std::vector<std::string>& pages) {
   return mu::buffer_bytes(ctx, holder);
 }
 
-std::string scanned_pdf(const std::vector<ScanPage>& pages, int dpi, unsigned seed) {
+namespace {
+
+lept::Pixa scanned_pages(const std::vector<ScanPage>& pages, int dpi, unsigned seed) {
   std::vector<std::string> texts;
   for (const auto& p : pages) texts.push_back(p.text);
   const std::string born_digital = text_pdf(texts);
@@ -114,6 +116,13 @@ std::string scanned_pdf(const std::vector<ScanPage>& pages, int dpi, unsigned se
     pixSetResolution(bilevel.get(), dpi, dpi);
     pixaAddPix(pixa.get(), bilevel.release(), L_INSERT);
   }
+  return pixa;
+}
+
+}  // namespace
+
+std::string scanned_pdf(const std::vector<ScanPage>& pages, int dpi, unsigned seed) {
+  lept::Pixa pixa = scanned_pages(pages, dpi, seed);
   l_uint8* bytes = nullptr;
   size_t size = 0;
   if (pixaConvertToPdfData(pixa.get(), dpi, 1.0F, L_G4_ENCODE, 0, "scan", &bytes, &size) != 0) {
@@ -122,6 +131,16 @@ std::string scanned_pdf(const std::vector<ScanPage>& pages, int dpi, unsigned se
   std::string out(reinterpret_cast<const char*>(bytes), size);
   lept_free(bytes);
   return out;
+}
+
+void scanned_tiff(const std::filesystem::path& path, const std::vector<ScanPage>& pages, int dpi, unsigned seed) {
+  lept::Pixa pixa = scanned_pages(pages, dpi, seed);
+  for (int i = 0; i < pixaGetCount(pixa.get()); ++i) {
+    lept::Pix pix(pixaGetPix(pixa.get(), i, L_CLONE));
+    if (pixWriteTiff(path.c_str(), pix.get(), IFF_TIFF_G4, i == 0 ? "w" : "a") != 0) {
+      throw std::runtime_error("cannot write " + path.string());
+    }
+  }
 }
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes) {

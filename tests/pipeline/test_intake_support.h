@@ -21,6 +21,9 @@ struct ScanPage {
 // An image-only PDF: each page's text rendered at dpi, noise added, thresholded to 1 bpp and
 // stored G4-compressed (Leptonica), as a scanner's PDF would be.
 std::string scanned_pdf(const std::vector<ScanPage>& pages, int dpi = 150, unsigned seed = 1);
+// The same pages as a multi-page G4 TIFF written to path.
+void scanned_tiff(const std::filesystem::path& path, const std::vector<ScanPage>& pages, int dpi = 150,
+                  unsigned seed = 1);
 
 void write_bytes(const std::filesystem::path& path, const std::string& bytes);
 
