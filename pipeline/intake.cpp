@@ -56,6 +56,16 @@ struct Source {
 
 std::string key_of(std::size_t index) { return std::to_string(index); }
 
+// An error about an input, naming it once, by the path the user gave: engine messages already
+// start with the file's name.
+Error about_input(const Error& e, const std::string& display, const std::string& file_name) {
+  if (!file_name.empty() && e.message.rfind(file_name, 0) == 0) {
+    return Error{e.kind, display + e.message.substr(file_name.size())};
+  }
+  if (e.message.find(display) != std::string::npos) return e;
+  return e.within(display);
+}
+
 nlohmann::json error_json(const Error& e) {
   return {{"code", std::string(to_string(e.kind))}, {"message", e.message}};
 }
@@ -171,7 +181,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   options.languages = settings.request.languages;
   options.progress = progress;
   auto result = ocr::OcrJob(options).run();
-  if (!result) fail(result.error().within(source.display));
+  if (!result) fail(about_input(result.error(), source.display, source.path.filename().string()));
   const Output searchable = hash_output(options.output_pdf, "application/pdf");
   const int pages = static_cast<int>(result->pages.size());
 
@@ -190,7 +200,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   // Split: the OCR above has already validated every page (pixel limits, encryption), so
   // rendering them small for the ink measure is safe.
   auto ink = measure_ink(source.path, settings.blank);
-  if (!ink) fail(ink.error().within(source.display));
+  if (!ink) fail(about_input(ink.error(), source.display, source.path.filename().string()));
   if (static_cast<int>(ink->size()) != pages) {
     fail(Error::internal(source.display + ": " + std::to_string(ink->size()) + " pages measured but " +
                          std::to_string(pages) + " recognised"));
@@ -222,10 +232,10 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
     // A PDF stack's letter keeps its pages' original objects; an image stack's letter is its
     // page images as the searchable PDF embeds them (unchanged pixels).
     auto original = detail::extract_pdf_pages(pdf_source ? source.path : options.output_pdf, letter_pages);
-    if (!original) fail(original.error().within(source.display));
+    if (!original) fail(about_input(original.error(), source.display, source.path.filename().string()));
     doc.original = write_output(dir / (stem + ".original.pdf"), *original, "application/pdf");
     auto letter_searchable = detail::extract_pdf_pages(options.output_pdf, letter_pages);
-    if (!letter_searchable) fail(letter_searchable.error().within(source.display));
+    if (!letter_searchable) fail(about_input(letter_searchable.error(), source.display, "searchable.pdf"));
     doc.searchable = write_output(dir / (stem + ".searchable.pdf"), *letter_searchable, "application/pdf");
     fill_text(doc, subset(*result, letter_pages), dir, stem);
     docs.push_back(std::move(doc));
