@@ -78,6 +78,7 @@ TEST_CASE("intake API: upload -> queued intake -> job status -> search", "[http]
   REQUIRE(up);
   REQUIRE(up->status == 201);
   auto doc = parse_json(up->body);
+  INFO(up->body);
   REQUIRE(doc["intake_job"].is_string());
   const std::string job_id = doc["intake_job"];
   CHECK(up->get_header_value("X-Intake-Job") == job_id);
