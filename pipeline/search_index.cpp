@@ -119,6 +119,22 @@ Result<Translated> translate(std::string_view query) {
   return out;
 }
 
+// Snippets span line breaks of the page text; shown on one line.
+std::string one_line(const std::string& text) {
+  std::string out;
+  bool space = false;
+  for (char c : text) {
+    if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f') {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 void index_pages(sql::Database& db, const std::string& document_id, const std::string& version_id,
@@ -160,7 +176,7 @@ Result<SearchResults> search(const storage::Catalog& catalog, const SearchOption
       hit.document_id = st.text(0);
       hit.version_id = st.text(1);
       hit.page = static_cast<int>(st.int64(2));
-      hit.snippet = st.text(3);
+      hit.snippet = one_line(st.text(3));
       hit.score = st.real(4);
       hit.file_name = st.text(5);
       results.hits.push_back(std::move(hit));

@@ -30,6 +30,7 @@ void run_jobs_with_progress(CommandContext& ctx, pipeline::JobQueue& queue, cons
   if (ctx.err_is_terminal && !watch.empty()) {
     drawer = std::thread([&] {
       std::size_t last_width = 0;
+      std::string last_line;
       std::unique_lock lock(mutex);
       while (!cv.wait_for(lock, std::chrono::milliseconds(250), [&] { return finished; })) {
         auto job = queue.get(watch);
@@ -37,6 +38,8 @@ void run_jobs_with_progress(CommandContext& ctx, pipeline::JobQueue& queue, cons
         std::string line = bar(job->done, job->total) + " " + std::to_string(job->done) + "/" +
                            std::to_string(job->total) + " pages  " + job->stage;
         if (line.size() > 100) line.resize(100);
+        if (line == last_line) continue;
+        last_line = line;
         ctx.err << "\r" << line << std::string(last_width > line.size() ? last_width - line.size() : 0, ' ') << std::flush;
         last_width = line.size();
       }
