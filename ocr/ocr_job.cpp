@@ -125,6 +125,7 @@ OcrResult run_job(const OcrOptions& o) {
   for (const Source& s : sources) total_pages += static_cast<std::size_t>(s.pages);
 
   OcrResult result;
+  for (const Source& s : sources) result.warnings.insert(result.warnings.end(), s.warnings.begin(), s.warnings.end());
   result.jobs = worker_count(o, total_pages);
   std::vector<PageWork> pages = recognise_pages(o, sources, result.jobs);
 

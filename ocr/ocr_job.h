@@ -100,6 +100,9 @@ struct OcrResult {
   double seconds = 0;
   int jobs = 0;
   std::string pdf;  // the searchable PDF's bytes when OcrOptions::keep_pdf_bytes
+  // Pages left out because they cannot be decoded (e.g. one damaged page of a multi-page
+  // TIFF), one message each naming the file and page. The job succeeds with the other pages.
+  std::vector<std::string> warnings;
 };
 
 class OcrJob {

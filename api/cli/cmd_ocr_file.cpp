@@ -61,6 +61,7 @@ nlohmann::json summary_json(const ocr::OcrOptions& o, const ocr::OcrResult& r) {
           {"pages_with_text", r.pages_with_text},
           {"jobs", r.jobs},
           {"seconds", r.seconds},
+          {"warnings", r.warnings},
           {"page_details", pages}};
 }
 
@@ -100,6 +101,7 @@ int run_ocr_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   }
 
   ocr::OcrResult r = ocr::OcrJob(o).run().value();
+  for (const auto& w : r.warnings) ctx.err << "ocr-file: warning: " << w << "\n";
   if (ctx.global.json) {
     ctx.out << summary_json(o, r).dump(2) << "\n";
     return 0;

@@ -43,10 +43,18 @@ Recognizer& PageProcessor::recognizer() {
 PageWork PageProcessor::process(int source_index, int page_index) {
   auto start = std::chrono::steady_clock::now();
   const Source& source = sources_[static_cast<std::size_t>(source_index)];
-  PageWork work = source.kind == SourceKind::pdf ? process_pdf_page(source, source_index, page_index)
-                                                 : process_image_page(source, page_index);
+  PageWork work;
+  try {
+    work = source.kind == SourceKind::pdf ? process_pdf_page(source, source_index, page_index)
+                                          : process_image_page(source, page_index);
+  } catch (const Failure& f) {
+    // Every message names the file and page, whichever layer raised it.
+    if (f.error().message.rfind(source.name, 0) == 0) throw;
+    fail(f.error().within(page_label(source, page_index)));
+  }
   work.result.source = source.name;
-  work.result.source_page = page_index + 1;
+  work.result.source_page =
+      (source.kind == SourceKind::tiff ? source.tiff_directories.at(static_cast<std::size_t>(page_index)) : page_index) + 1;
   work.result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return work;
 }
@@ -148,10 +156,10 @@ PageWork PageProcessor::process_pdf_page(const Source& source, int source_index,
 
 PageWork PageProcessor::process_image_page(const Source& source, int page_index) {
   lept::Pix pix = decode_image_page(source, page_index, options_.max_image_pixels);
-  const double dpi = image_dpi(pix.get());
+  const Resolution res = image_resolution(pix.get());
   PageWork work;
-  work.image_width_pt = pixGetWidth(pix.get()) * 72.0 / dpi;
-  work.image_height_pt = pixGetHeight(pix.get()) * 72.0 / dpi;
+  work.image_width_pt = pixGetWidth(pix.get()) * 72.0 / res.x;
+  work.image_height_pt = pixGetHeight(pix.get()) * 72.0 / res.y;
   work.result.width = work.image_width_pt;
   work.result.height = work.image_height_pt;
 
@@ -159,17 +167,23 @@ PageWork PageProcessor::process_image_page(const Source& source, int page_index)
   lept::Pix gray(pix ? pixConvertTo8(pix.get(), 0) : nullptr);
   if (!gray) fail(Error::invalid_input(page_label(source, page_index) + ": unsupported image format"));
   pix.reset();
-  double factor = 1;
-  const double pixels = static_cast<double>(pixGetWidth(gray.get())) * pixGetHeight(gray.get());
-  if (pixels > static_cast<double>(options_.max_render_pixels)) {
-    factor = std::sqrt(static_cast<double>(options_.max_render_pixels) / pixels);
-    gray.reset(pixScale(gray.get(), static_cast<float>(factor), static_cast<float>(factor)));
-    if (!gray) fail(Error::too_large(page_label(source, page_index) + ": cannot downsample the image"));
+  // Recognition wants square pixels within the pixel limit: resample to one resolution (the
+  // horizontal one, lowered if the page would exceed the limit).
+  double dpi = res.x;
+  const double square_pixels = work.result.width * work.result.height * (dpi / 72.0) * (dpi / 72.0);
+  if (square_pixels > static_cast<double>(options_.max_render_pixels)) {
+    dpi *= std::sqrt(static_cast<double>(options_.max_render_pixels) / square_pixels);
     work.result.downsampled = true;
   }
-  const double effective_dpi = dpi * factor;
-  const auto pt_per_px = static_cast<float>(72.0 / effective_dpi);
-  recognise_into(work, gray.get(), effective_dpi, fz_scale(pt_per_px, pt_per_px));
+  const double fx = dpi / res.x, fy = dpi / res.y;
+  if (std::fabs(fx - 1) > 0.001 || std::fabs(fy - 1) > 0.001) {
+    gray.reset(pixScale(gray.get(), static_cast<float>(fx), static_cast<float>(fy)));
+    if (!gray) fail(Error::too_large(page_label(source, page_index) + ": cannot resample the image"));
+  }
+  // Pixel edges of the resampled image to points: the page is the image at its own resolution.
+  const auto sx = static_cast<float>(work.result.width / pixGetWidth(gray.get()));
+  const auto sy = static_cast<float>(work.result.height / pixGetHeight(gray.get()));
+  recognise_into(work, gray.get(), dpi, fz_scale(sx, sy));
   return work;
 }
 

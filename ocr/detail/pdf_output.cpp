@@ -1,6 +1,9 @@
 #include "ocr/detail/pdf_output.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <limits>
+#include <memory>
 
 namespace redbox::ocr::detail {
 namespace {
@@ -162,6 +165,35 @@ mu::Pixmap pixmap_from_pix(const mu::Context& ctx, PIX* source) {
   return pm;
 }
 
+struct CompressedDataDeleter {
+  void operator()(L_COMP_DATA* p) const { l_CIDataDestroy(&p); }
+};
+
+// A bilevel page (the usual scanner output) is embedded as CCITT G4, as TIFF scanners store
+// it: lossless and about as small as the input, where a grey pixmap would be 8x larger.
+mu::Image g4_image(const mu::Context& ctx, PIX* pix) {
+  L_COMP_DATA* raw_cid = nullptr;
+  if (pixGenerateCIData(pix, L_G4_ENCODE, 0, 0, &raw_cid) != 0 || raw_cid == nullptr)
+    fail(Error::internal("cannot encode a bilevel page as CCITT G4"));
+  std::unique_ptr<L_COMP_DATA, CompressedDataDeleter> cid(raw_cid);
+  const L_COMP_DATA* c = cid.get();
+  const l_int32 xres = std::max<l_int32>(pixGetXRes(pix), 0), yres = std::max<l_int32>(pixGetYRes(pix), 0);
+  fz_image* img = ctx.call("embedding a bilevel image", [&] {
+    fz_compressed_buffer* cb = fz_malloc_struct(ctx, fz_compressed_buffer);
+    cb->params.type = FZ_IMAGE_FAX;
+    cb->params.u.fax.k = -1;
+    cb->params.u.fax.columns = c->w;
+    cb->params.u.fax.rows = c->h;
+    cb->params.u.fax.end_of_block = 1;
+    // Leptonica's G4 data decodes with 0 = black, PDF's default (BlackIs1 false).
+    cb->params.u.fax.black_is_1 = 0;
+    cb->buffer = fz_new_buffer_from_copied_data(ctx, c->datacomp, c->nbytescomp);
+    return fz_new_image_from_compressed_buffer(ctx, c->w, c->h, 1, fz_device_gray(ctx), xres, yres, 0, 0, nullptr,
+                                               nullptr, cb, nullptr);
+  }, ErrorKind::internal);
+  return mu::Image(ctx, img);
+}
+
 mu::Image page_image(const mu::Context& ctx, const Source& source, int page_index) {
   if (source.kind == SourceKind::image) {
     // PNG and JPEG are handed to MuPDF as they are: JPEG data is embedded unchanged (DCT
@@ -174,8 +206,9 @@ mu::Image page_image(const mu::Context& ctx, const Source& source, int page_inde
     fz_image* img = ctx.call(source.name + ": cannot embed the image", [&] { return fz_new_image_from_buffer(ctx, buf.get()); });
     return mu::Image(ctx, img);
   }
-  lept::Pix pix(pixReadMemTiff(reinterpret_cast<const l_uint8*>(source.bytes.data()), source.bytes.size(), page_index));
+  lept::Pix pix = decode_image_page(source, page_index, std::numeric_limits<std::uint64_t>::max());
   if (!pix) fail(Error::invalid_input(source.name + ": page " + std::to_string(page_index + 1) + " cannot be decoded"));
+  if (pixGetDepth(pix.get()) == 1 && pixGetColormap(pix.get()) == nullptr) return g4_image(ctx, pix.get());
   mu::Pixmap pm = pixmap_from_pix(ctx, pix.get());
   fz_image* img = ctx.call("embedding an image", [&] { return fz_new_image_from_pixmap(ctx, pm.get(), nullptr); },
                            ErrorKind::internal);

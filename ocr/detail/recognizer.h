@@ -24,8 +24,10 @@ struct Recognition {
   double ink_fraction = -1;     // dark pixels / all pixels of the binary analysis copy
 };
 
-// Sets OMP_THREAD_LIMIT=1 unless the user set it: OpenMP threads inside Tesseract made it
-// 8-10x slower on small machines; Redbox parallelises across pages instead.
+// Keeps Tesseract on one thread: sets OMP_THREAD_LIMIT=1 (unless the user set it) and turns
+// off OpenMP parallel regions for the CALLING thread. OpenMP threads inside Tesseract made it
+// 8-10x slower on small machines; Redbox parallelises across pages instead. Called by the
+// job before any Tesseract exists and by each Recognizer on its own thread.
 void limit_tesseract_threads();
 
 class Recognizer {
@@ -46,6 +48,7 @@ class Recognizer {
   tesseract::TessBaseAPI api_;
   std::unique_ptr<tesseract::TessBaseAPI> osd_;
   bool osd_failed_ = false;
+  bool used_osd_ = false;  // for the debug log of the current page
 };
 
 }  // namespace redbox::ocr::detail

@@ -59,9 +59,23 @@ Source open_source(const mu::Context& ctx, const std::filesystem::path& path, co
     s.kind = SourceKind::tiff;
     const auto* data = reinterpret_cast<const unsigned char*>(s.bytes.data());
     std::size_t size = s.bytes.size();
-    s.pages = ctx.call(s.name + ": not a readable TIFF", [&] { return fz_load_tiff_subimage_count(ctx, data, size); });
-    if (s.pages <= 0) fail(Error::invalid_input(s.name + ": the TIFF has no pages"));
-    for (int i = 0; i < s.pages; ++i) check_tiff_page(s, i, limits.max_image_pixels);
+    const int directories =
+        ctx.call(s.name + ": not a readable TIFF", [&] { return fz_load_tiff_subimage_count(ctx, data, size); });
+    if (directories <= 0) fail(Error::invalid_input(s.name + ": the TIFF has no pages"));
+    // Every page is checked (size first, then a trial decode) before any recognition, so a
+    // damaged page is known before work starts. Decoding a TIFF page takes milliseconds.
+    for (int i = 0; i < directories; ++i) {
+      check_tiff_page(s, i, limits.max_image_pixels);
+      lept::Pix trial(pixReadMemTiff(data_of(s.bytes), s.bytes.size(), i));
+      if (trial) {
+        s.tiff_directories.push_back(i);
+      } else {
+        s.warnings.push_back(s.name + ": page " + std::to_string(i + 1) + " of " + std::to_string(directories) +
+                             " left out: its image data cannot be decoded (unsupported compression or damaged)");
+      }
+    }
+    if (s.tiff_directories.empty()) fail(Error::invalid_input(s.name + ": no page of the TIFF can be decoded"));
+    s.pages = static_cast<int>(s.tiff_directories.size());
     return s;
   }
   if (type == "image/png" || type == "image/jpeg") {
@@ -76,8 +90,9 @@ Source open_source(const mu::Context& ctx, const std::filesystem::path& path, co
 lept::Pix decode_image_page(const Source& s, int page, std::uint64_t max_image_pixels) {
   lept::Pix pix;
   if (s.kind == SourceKind::tiff) {
-    check_tiff_page(s, page, max_image_pixels);
-    pix.reset(pixReadMemTiff(data_of(s.bytes), s.bytes.size(), page));
+    const int directory = s.tiff_directories.at(static_cast<std::size_t>(page));
+    check_tiff_page(s, directory, max_image_pixels);
+    pix.reset(pixReadMemTiff(data_of(s.bytes), s.bytes.size(), directory));
   } else {
     check_image_header(s, max_image_pixels);
     pix.reset(pixReadMem(data_of(s.bytes), s.bytes.size()));
@@ -87,10 +102,14 @@ lept::Pix decode_image_page(const Source& s, int page, std::uint64_t max_image_p
   return pix;
 }
 
-double image_dpi(const PIX* pix) {
-  l_int32 xres = pixGetXRes(const_cast<PIX*>(pix));
-  if (xres >= 100 && xres <= 2400) return xres;
-  return 300;
+Resolution image_resolution(const PIX* pix) {
+  // Below 50 dpi the "resolution" is a default (72, 1) or junk, not a scanner setting.
+  auto plausible = [](l_int32 r) { return r >= 50 && r <= 2400; };
+  const l_int32 x = pixGetXRes(const_cast<PIX*>(pix)), y = pixGetYRes(const_cast<PIX*>(pix));
+  if (plausible(x) && plausible(y)) return {static_cast<double>(x), static_cast<double>(y)};
+  if (plausible(x)) return {static_cast<double>(x), static_cast<double>(x)};
+  if (plausible(y)) return {static_cast<double>(y), static_cast<double>(y)};
+  return {};
 }
 
 }  // namespace redbox::ocr::detail

@@ -22,6 +22,10 @@ struct Source {
   SourceKind kind = SourceKind::pdf;
   std::string bytes;  // image inputs only (PDFs are reopened from path by each worker)
   int pages = 0;
+  // TIFF only: the directory (IFD) index of each page that decodes. A directory neither
+  // Leptonica nor MuPDF can decode (e.g. old-style JPEG) is left out with a warning.
+  std::vector<int> tiff_directories;
+  std::vector<std::string> warnings;  // named after the file; no document content
 };
 
 struct SourceLimits {
@@ -36,7 +40,12 @@ Source open_source(const mu::Context& ctx, const std::filesystem::path& path, co
 // Decodes page (0-based) of an image source with Leptonica, after checking its header.
 lept::Pix decode_image_page(const Source& source, int page, std::uint64_t max_image_pixels);
 
-// Resolution of an image page: the file's own if plausible, else 300 dpi.
-double image_dpi(const PIX* pix);
+// Resolution of an image page: the file's own if plausible, else 300 dpi. Horizontal and
+// vertical resolution may differ (fax modes); an implausible one takes the other's value.
+struct Resolution {
+  double x = 300;
+  double y = 300;
+};
+Resolution image_resolution(const PIX* pix);
 
 }  // namespace redbox::ocr::detail
