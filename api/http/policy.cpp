@@ -30,6 +30,8 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::bundle_create, "bundle.create", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::bundle_read, "bundle.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::bundle_download, "bundle.download", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::document_search, "document.search", kStaff},
+    PolicyRow{Action::job_read, "job.read", kStaff},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -29,6 +29,8 @@ enum class Action {
   bundle_create,          // POST /api/v1/bundles (a requester package of released documents)
   bundle_read,            // a bundle job's status, parts and manifest
   bundle_download,        // a bundle part or package (audited)
+  document_search,        // full-text search over documents' text (results are personal data; audited)
+  job_read,               // status of background jobs (intake batches)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -15,5 +15,7 @@ void add_user_routes(Router& router);       // /api/v1/users
 void add_audit_routes(Router& router);      // /api/v1/audit/...
 void add_marks_routes(Router& router);      // /api/v1/documents/{id}/marks..., /release
 void add_bundle_routes(Router& router);     // /api/v1/bundles...
+void add_search_routes(Router& router);     // GET /api/v1/search
+void add_job_routes(Router& router);        // GET /api/v1/jobs, /api/v1/jobs/{id}
 
 }  // namespace redbox::api

@@ -190,6 +190,17 @@ CREATE INDEX bundle_files_sha256 ON bundle_files(sha256);
 -- A later migration that stores blob hashes in a new table recreates the view with it.
 CREATE VIEW blob_references AS SELECT sha256 FROM versions UNION SELECT sha256 FROM bundle_files;
 )sql"},
+      {"intake: full-text search index, one row per page of a document's text (pipeline/search_index)", R"sql(
+-- rowid is the page's own key; document, version and page are stored beside the text but not
+-- indexed for matching. Diacritics are folded so that "cafe" finds "café".
+CREATE VIRTUAL TABLE search_pages USING fts5(
+  text,
+  document_id UNINDEXED,
+  version_id UNINDEXED,
+  page UNINDEXED,
+  tokenize = 'unicode61 remove_diacritics 2'
+);
+)sql"},
   };
   return list;
 }
