@@ -22,6 +22,13 @@ enum class Action {
   download_redacted,      // content of a released redacted version (audited)
   user_manage,            // create and list users
   audit_verify,           // verify the audit chain
+  case_read,              // list and show cases (CaseService narrows contributors/reviewers to theirs)
+  case_create,            // log a case
+  case_act,               // triage, transitions, sign-off, allocation (the case type's roles decide)
+  case_admin,             // recompute deadlines
+  directory_read,         // the topic directory
+  directory_manage,       // import, edit the topic directory (audited)
+  report_read,            // management reports
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -20,6 +20,7 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_document_routes,
     add_user_routes,
     add_audit_routes,
+    add_case_routes,
 };
 
 }  // namespace
