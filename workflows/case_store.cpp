@@ -651,6 +651,7 @@ Result<TransitionResult> CaseService::triage(const Actor& actor, const std::stri
     TransitionRequest req;
     req.reason = request.reason;
     req.assignee = request.assignee;
+    req.on = request.on;
     switch (request.decision) {
       case TriageDecision::accept: id = "accept"; break;
       case TriageDecision::reject: id = "reject"; break;

@@ -171,6 +171,7 @@ struct TriageRequest {
   std::string reason;
   std::string transfer_to;                 // the team or department (transfer)
   std::string assignee;
+  std::optional<Date> on;                  // the day it was decided (default today): when the clock stopped
 };
 
 struct RecomputedDeadline {

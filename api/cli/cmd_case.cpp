@@ -35,7 +35,8 @@ Subcommands:
                                 any transition the case type declares from the current stage
   triage CASE accept|reject|transfer|clarify [--reason R] [--transfer-to WHERE] [--to USER]
          [--letter-out FILE]    (.pdf or text) the letter to the requester for reject/transfer/clarify
-  clarify CASE --reason R [--letter-out FILE]   ask for clarification: the clock stops
+  clarify CASE --reason R [--on DATE] [--letter-out FILE]
+                                ask for clarification: the clock stops (on DATE, default today)
   reply CASE [--on DATE] [--document DOC] [--file PATH]
                                 clarification received: the clock resumes
   close-lapsed [--after-days N] close cases awaiting clarification longer than N days
@@ -293,6 +294,7 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
     r.reason = args.get_or("reason", "");
     r.transfer_to = args.get_or("transfer-to", "");
     r.assignee = args.get_or("to", "");
+    r.on = date_opt(args, "on");
     auto result = svc.triage(s.actor, ref, r).value();
     print_result(ctx, result);
     if (auto out = args.get("letter-out")) {

@@ -128,6 +128,7 @@ void triage_case(RequestContext& ctx) {
   r.reason = str(body, "reason");
   r.transfer_to = str(body, "transfer_to");
   r.assignee = str(body, "assignee");
+  r.on = date_field(body, "on");
   ctx.send_json(200, result_json(case_service(ctx.store()).triage(case_actor(ctx), ctx.path_param("id"), r).value()));
 }
 

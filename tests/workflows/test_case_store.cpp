@@ -66,6 +66,15 @@ std::string user_for(const Transition& t) {
   return {};
 }
 
+TriageRequest decide(TriageDecision d, std::string reason, std::string transfer_to, std::string assignee) {
+  TriageRequest r;
+  r.decision = d;
+  r.reason = std::move(reason);
+  r.transfer_to = std::move(transfer_to);
+  r.assignee = std::move(assignee);
+  return r;
+}
+
 TransitionRequest step(const std::string& transition) {
   TransitionRequest r;
   r.transition = transition;
@@ -155,7 +164,7 @@ TEST_CASE("transitions are only those the type declares, from the current stage,
 TEST_CASE("triage: reject with a reason, and the rejection letter carries it") {
   CaseFixture f;
   Case c = f.service->create(f.actor("ian"), letter_from("sar", "2026-02-20")).value();
-  TriageRequest t{TriageDecision::reject, "the request was made on behalf of someone else without their authority", "", ""};
+  TriageRequest t = decide(TriageDecision::reject, "the request was made on behalf of someone else without their authority", "", "");
   auto r = f.service->triage(f.actor("ian"), c.reference, t).value();
   CHECK(r.updated.closed);
   CHECK(r.updated.outcome == "rejected");
@@ -172,7 +181,7 @@ TEST_CASE("triage: reject with a reason, and the rejection letter carries it") {
 TEST_CASE("triage: an FOI transfer closes the request, opens the linked transfer case, and writes the letter as PDF") {
   CaseFixture f;
   Case c = f.service->create(f.actor("ian"), letter_from("foi", "2026-02-20")).value();
-  TriageRequest t{TriageDecision::transfer, "the information is held by the Home Office", "Home Office FOI team", ""};
+  TriageRequest t = decide(TriageDecision::transfer, "the information is held by the Home Office", "Home Office FOI team", "");
   auto r = f.service->triage(f.actor("carla"), c.id, t).value();
   CHECK(r.updated.closed);
   CHECK(r.updated.outcome == "transferred");
@@ -198,13 +207,13 @@ TEST_CASE("triage: an FOI transfer closes the request, opens the linked transfer
   }
   // MP correspondence transfers close without a new case but keep where it went.
   Case b = f.service->create(f.actor("ian"), letter_from("mp-official", "2026-02-20")).value();
-  auto rb = f.service->triage(f.actor("ian"), b.id, {TriageDecision::transfer, "a devolved matter", "Scottish Government", ""}).value();
+  auto rb = f.service->triage(f.actor("ian"), b.id, decide(TriageDecision::transfer, "a devolved matter", "Scottish Government", "")).value();
   CHECK(rb.updated.outcome == "transferred");
   CHECK_FALSE(rb.created.has_value());
   CHECK(rb.updated.metadata["transfer_to"] == "Scottish Government");
   // Transfer is not a step every type has.
   Case s = f.service->create(f.actor("ian"), letter_from("sar", "2026-02-20")).value();
-  CHECK(f.service->triage(f.actor("ian"), s.id, {TriageDecision::transfer, "x", "y", ""}).error().kind == ErrorKind::conflict);
+  CHECK(f.service->triage(f.actor("ian"), s.id, decide(TriageDecision::transfer, "x", "y", "")).error().kind == ErrorKind::conflict);
 }
 
 TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI restarts the count") {
@@ -212,7 +221,7 @@ TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI resta
   Case c = f.service->create(f.actor("ian"), letter_from("sar", "2026-01-05")).value();
   CHECK(format_date(c.due) == "2026-02-05");
   f.set_today("2026-01-09");
-  auto paused = f.service->triage(f.actor("ian"), c.id, {TriageDecision::clarify, "which years of records do you want?", "", ""}).value();
+  auto paused = f.service->triage(f.actor("ian"), c.id, decide(TriageDecision::clarify, "which years of records do you want?", "", "")).value();
   CHECK(paused.updated.stage == "clarification");
   REQUIRE(paused.updated.paused_since.has_value());
   CHECK(format_date(*paused.updated.paused_since) == "2026-01-09");
@@ -230,7 +239,7 @@ TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI resta
   CHECK(h.back().details["new_due"] == "2026-02-16");
 
   Case foi = f.service->create(f.actor("ian"), letter_from("foi", "2026-01-19")).value();
-  f.service->triage(f.actor("ian"), foi.id, {TriageDecision::clarify, "", "", ""}).value();
+  f.service->triage(f.actor("ian"), foi.id, decide(TriageDecision::clarify, "", "", "")).value();
   f.set_today("2026-02-02");
   auto r = f.service->clarification_received(f.actor("ian"), foi.id, day("2026-01-30"), {}).value();
   WorkingDays uk(HolidayCalendar::built_in(), DivisionSet::uk());
@@ -240,7 +249,7 @@ TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI resta
 TEST_CASE("a case left awaiting clarification lapses, and the same requester's next letter is linked to it") {
   CaseFixture f("2026-01-05");
   Case c = f.service->create(f.actor("ian"), letter_from("sar", "2026-01-05")).value();
-  f.service->triage(f.actor("ian"), c.id, {TriageDecision::clarify, "which records?", "", ""}).value();
+  f.service->triage(f.actor("ian"), c.id, decide(TriageDecision::clarify, "which records?", "", "")).value();
   f.set_today("2026-02-20");
   CHECK(f.service->close_lapsed(f.actor("carla"), 60).value().closed.empty());
   f.set_today("2026-03-07");
@@ -280,7 +289,7 @@ TEST_CASE("complaint escalation opens the next stage as a linked case, up to sta
   CHECK(e.updated.links.back().kind == "escalated_to");
   CHECK(e.updated.closed);
   Case c2 = *e.created;
-  TriageRequest reject{TriageDecision::reject, "outside the complaints procedure", "", ""};
+  TriageRequest reject = decide(TriageDecision::reject, "outside the complaints procedure", "", "");
   f.service->triage(f.actor("ian"), c2.id, reject).value();
   auto e3 = f.service->escalate(f.actor("carla"), c2.id, "asks for review").value();
   REQUIRE(e3.created.has_value());
@@ -293,7 +302,7 @@ TEST_CASE("sign-off chain with return for corrections; M cases go to Private Off
   CaseFixture f;
   Case m = f.service->create(f.actor("ian"), letter_from("mp-private-office", "2026-02-20")).value();
   CHECK(m.reference == "M2026/00001");
-  f.service->triage(f.actor("ian"), m.id, {TriageDecision::accept, "", "", ""}).value();
+  f.service->triage(f.actor("ian"), m.id, decide(TriageDecision::accept, "", "", "")).value();
   f.service->allocate(f.actor("carla"), m.id, "colin").value();
   // The contributor now holds it and may see it and submit the draft.
   CHECK(f.service->get(f.actor("colin"), m.id).value().holder == "colin");
@@ -338,9 +347,9 @@ TEST_CASE("roles: contributors see only their cases, reviewers what they clear; 
   CHECK(f.service->list(f.actor("carla"), {}).value().cases.size() == 2);
   // Contributors and reviewers cannot log or triage.
   CHECK(f.service->create(f.actor("colin"), letter_from("foi", "2026-02-20")).error().kind == ErrorKind::forbidden);
-  CHECK(f.service->triage(f.actor("rita"), a.id, {TriageDecision::accept, "", "", ""}).error().kind == ErrorKind::forbidden);
+  CHECK(f.service->triage(f.actor("rita"), a.id, decide(TriageDecision::accept, "", "", "")).error().kind == ErrorKind::forbidden);
   // Intake may triage but not allocate.
-  f.service->triage(f.actor("ian"), a.id, {TriageDecision::accept, "", "", ""}).value();
+  f.service->triage(f.actor("ian"), a.id, decide(TriageDecision::accept, "", "", "")).value();
   CHECK(f.service->transition(f.actor("ian"), a.id, step("allocate")).error().kind == ErrorKind::forbidden);
   f.service->request_contribution(f.actor("carla"), a.id, "colin", "figures for 2025").value();
   auto colin_sees = f.service->list(f.actor("colin"), {}).value();
@@ -364,7 +373,7 @@ TEST_CASE("a newly announced bank holiday moves the deadlines of open cases") {
   CaseFixture f("2026-06-01");
   Case open = f.service->create(f.actor("ian"), letter_from("mp-official", "2026-06-01")).value();
   Case done = f.service->create(f.actor("ian"), letter_from("mp-official", "2026-06-01")).value();
-  f.service->triage(f.actor("ian"), done.id, {TriageDecision::reject, "duplicate", "", ""}).value();
+  f.service->triage(f.actor("ian"), done.id, decide(TriageDecision::reject, "duplicate", "", "")).value();
   WorkingDays ew(HolidayCalendar::built_in(), Division::england_and_wales);
   CHECK(open.due == ew.add_working_days(day("2026-06-01"), 20));
   CHECK(f.service->recompute_deadlines(f.actor("carla")).value().empty());  // same calendar: nothing moves
