@@ -97,17 +97,19 @@ int main(int argc, char** argv) {
     f.limit = 100;
     CasePage first;
     double list_ms = median_ms(9, [&] { first = svc.list(worker, f).value(); });
-    // A page deep into the team's list: follow the cursor 50 pages.
+    // A page deep into the team's list: follow the cursor 10 pages.
     CaseFilter deep = f;
-    for (int i = 0; i < 50 && first.next_cursor; ++i) {
+    for (int i = 0; i < 10 && first.next_cursor; ++i) {
       deep.cursor = first.next_cursor;
       first = svc.list(worker, deep).value();
     }
     double deep_ms = median_ms(9, [&] { (void)svc.list(worker, deep).value(); });
+    char middle[32];
+    std::snprintf(middle, sizeof middle, "BENCH-%07ld", n / 2 + 1);
     std::size_t history_len = 0;
     double history_ms = median_ms(9, [&] { history_len = svc.history(worker, real.reference).value().size(); });
-    double history_bulk_ms = median_ms(9, [&] { (void)svc.history(worker, "BENCH-0500000").value(); });
-    double show_ms = median_ms(9, [&] { (void)svc.get(worker, "BENCH-0500000").value(); });
+    double history_bulk_ms = median_ms(9, [&] { (void)svc.history(worker, middle).value(); });
+    double show_ms = median_ms(9, [&] { (void)svc.get(worker, middle).value(); });
     std::int64_t team_open = 0;
     double scan_ms = median_ms(3, [&] {
       store.catalog->read([&](sql::Database& db) {
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
     });
     std::printf("team 'Team 7' has %lld open cases\n", static_cast<long long>(team_open));
     std::printf("%-58s %8.2f ms  (goal < 50 ms)\n", "list a team's open cases by deadline (first 100, indexed)", list_ms);
-    std::printf("%-58s %8.2f ms\n", "the same, 51st page via cursor", deep_ms);
+    std::printf("%-58s %8.2f ms\n", "the same, 11th page via cursor", deep_ms);
     std::printf("%-58s %8.2f ms  ratio %.0fx\n", "the same with the index bypassed (full scan)", scan_ms, scan_ms / std::max(list_ms, 0.001));
     std::printf("%-58s %8.2f ms  (%zu events; goal < 50 ms)\n", "one case's full history", history_ms, history_len);
     std::printf("%-58s %8.2f ms\n", "a bulk case's history (4 events)", history_bulk_ms);
