@@ -205,6 +205,13 @@ CREATE TABLE directory_topics (
   keywords TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(keywords)),
   PRIMARY KEY (version, path)
 );
+-- MinHash signatures of letters' text for near-duplicate search (workflows/similar_letters.h).
+CREATE TABLE letter_signatures (
+  num INTEGER PRIMARY KEY,
+  document_id TEXT NOT NULL UNIQUE,
+  case_id TEXT,
+  signature BLOB NOT NULL
+);
 )sql"},
   };
   return list;
