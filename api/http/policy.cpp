@@ -32,6 +32,13 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::bundle_download, "bundle.download", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::document_search, "document.search", kStaff},
     PolicyRow{Action::job_read, "job.read", kStaff},
+    PolicyRow{Action::case_read, "case.read", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::case_create, "case.create", role_bit(Role::admin) | role_bit(Role::intake) | role_bit(Role::caseworker)},
+    PolicyRow{Action::case_act, "case.act", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::case_admin, "case.admin", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::directory_read, "directory.read", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::directory_manage, "directory.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::report_read, "report.read", kStaff},
 };
 
 const PolicyRow* row_for(Action action) {

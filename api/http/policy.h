@@ -31,6 +31,13 @@ enum class Action {
   bundle_download,        // a bundle part or package (audited)
   document_search,        // full-text search over documents' text (results are personal data; audited)
   job_read,               // status of background jobs (intake batches)
+  case_read,              // list and show cases (CaseService narrows contributors/reviewers to theirs)
+  case_create,            // log a case
+  case_act,               // triage, transitions, sign-off, allocation (the case type's roles decide)
+  case_admin,             // recompute deadlines
+  directory_read,         // the topic directory
+  directory_manage,       // import, edit the topic directory (audited)
+  report_read,            // management reports
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

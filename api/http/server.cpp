@@ -26,6 +26,7 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_bundle_routes,
     add_search_routes,
     add_job_routes,
+    add_case_routes,
 };
 
 }  // namespace
