@@ -1,6 +1,10 @@
 #include "redaction/propose.h"
 
+#include <iterator>
+#include <optional>
 #include <string_view>
+#include <system_error>
+#include <thread>
 
 #include "redaction/page_text.h"
 
@@ -47,14 +51,14 @@ int count_unmapped_fonts(fz_context* c, pdf_obj* res, int depth) {
 
 namespace detail {
 
-std::vector<Mark> find_text_marks(const mu::Context& ctx, const mu::Document& doc, int pages,
+std::vector<Mark> find_text_marks(const mu::Context& ctx, const mu::Document& doc, int first, int last,
                                   const std::vector<std::shared_ptr<const TextHitSource>>& finders,
                                   const std::string& reason, const std::string& author, std::vector<PageNote>& notes) {
   std::vector<Mark> marks;
   if (finders.empty()) return marks;
   pdf_document* pdf = mu::as_pdf(ctx, doc);
   if (pdf == nullptr) fail(Error::unsupported("only PDF files can be searched for redaction"));
-  for (int p = 0; p < pages; ++p) {
+  for (int p = first; p < last; ++p) {
     mu::Page page = mu::load_page(ctx, doc, p);
     PageText text = PageText::extract(ctx, page.get());
     int unmapped_fonts = ctx.call("checking fonts of " + page_name(p), [&] {
@@ -78,6 +82,43 @@ std::vector<Mark> find_text_marks(const mu::Context& ctx, const mu::Document& do
   return marks;
 }
 
+std::vector<Mark> find_text_marks_two_threads(const mu::Context& ctx, const mu::Document& doc,
+                                              const std::filesystem::path& input,
+                                              const std::optional<std::string>& password, int pages,
+                                              const std::vector<std::shared_ptr<const TextHitSource>>& finders,
+                                              const std::string& reason, const std::string& author,
+                                              std::vector<PageNote>& notes) {
+  constexpr int kMinPagesForTwoThreads = 8;
+  if (finders.empty() || pages < kMinPagesForTwoThreads) return find_text_marks(ctx, doc, 0, pages, finders, reason, author, notes);
+  const int half = pages / 2;
+  std::vector<Mark> second_marks;
+  std::vector<PageNote> second_notes;
+  Status second = Error::internal("text search of the second half did not run");
+  auto second_half = [&] {
+    second = guard([&] {
+      mu::Context c2 = mu::Context::create();
+      mu::Document d2 = mu::open_document(c2, input, password);
+      second_marks = find_text_marks(c2, d2, half, pages, finders, reason, author, second_notes);
+    });
+  };
+  std::optional<std::thread> worker;
+  try {
+    worker.emplace(second_half);
+  } catch (const std::system_error&) {
+    // No second thread to be had: this thread does all pages.
+  }
+  std::vector<Mark> marks;
+  Status first = guard([&] { marks = find_text_marks(ctx, doc, 0, worker ? half : pages, finders, reason, author, notes); });
+  if (worker) worker->join();
+  first.throw_if_error();
+  if (worker) {
+    second.throw_if_error();
+    marks.insert(marks.end(), std::make_move_iterator(second_marks.begin()), std::make_move_iterator(second_marks.end()));
+    notes.insert(notes.end(), second_notes.begin(), second_notes.end());
+  }
+  return marks;
+}
+
 }  // namespace detail
 
 Result<Proposal> propose_marks(const ProposeOptions& o) {
@@ -90,7 +131,8 @@ Result<Proposal> propose_marks(const ProposeOptions& o) {
       Proposal proposal;
       proposal.pages = mu::page_count(ctx, doc);
       if (proposal.pages <= 0) fail(Error::invalid_input("the document has no pages"));
-      proposal.marks = detail::find_text_marks(ctx, doc, proposal.pages, o.finders, o.reason, o.author, proposal.page_notes);
+      proposal.marks = detail::find_text_marks_two_threads(ctx, doc, o.input, o.password, proposal.pages, o.finders,
+                                                           o.reason, o.author, proposal.page_notes);
       return proposal;
     } catch (const Failure& f) {
       throw Failure(f.error().within(name));

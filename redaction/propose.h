@@ -36,11 +36,20 @@ struct Proposal {
 Result<Proposal> propose_marks(const ProposeOptions& options);
 
 namespace detail {
-// The page loop shared with run_redact_job: text marks of every page plus notes for pages that
-// search cannot fully cover. Throws Failure (call inside guard()).
-std::vector<Mark> find_text_marks(const mu::Context& ctx, const mu::Document& doc, int pages,
+// The page loop shared with run_redact_job: text marks of pages [first, last) plus notes for
+// pages that search cannot fully cover. Throws Failure (call inside guard()).
+std::vector<Mark> find_text_marks(const mu::Context& ctx, const mu::Document& doc, int first, int last,
                                   const std::vector<std::shared_ptr<const TextHitSource>>& finders,
                                   const std::string& reason, const std::string& author, std::vector<PageNote>& notes);
+
+// The same over every page, the second half of a longer document on a second thread with its own
+// context and its own copy of `input` (text extraction is most of the cost of finding).
+std::vector<Mark> find_text_marks_two_threads(const mu::Context& ctx, const mu::Document& doc,
+                                              const std::filesystem::path& input,
+                                              const std::optional<std::string>& password, int pages,
+                                              const std::vector<std::shared_ptr<const TextHitSource>>& finders,
+                                              const std::string& reason, const std::string& author,
+                                              std::vector<PageNote>& notes);
 }  // namespace detail
 
 }  // namespace redbox::redaction

@@ -27,7 +27,11 @@ Rect page_rect(const mu::Context& ctx, const mu::Document& doc, int p) {
 // caller's area, whole-page and prepared marks.
 std::vector<Mark> collect_marks(const mu::Context& ctx, const mu::Document& doc, int pages, const RedactOptions& o,
                                 RedactionLog& log) {
-  std::vector<Mark> marks = detail::find_text_marks(ctx, doc, pages, o.finders, o.reason, o.author, log.page_notes);
+  std::vector<Mark> marks =
+      o.document_threads > 1
+          ? detail::find_text_marks_two_threads(ctx, doc, o.input, o.password, pages, o.finders, o.reason, o.author,
+                                                log.page_notes)
+          : detail::find_text_marks(ctx, doc, 0, pages, o.finders, o.reason, o.author, log.page_notes);
   for (const AreaMark& a : o.areas) {
     if (a.page < 0 || a.page >= pages) {
       fail(Error::invalid_input("area mark on page " + std::to_string(a.page + 1) + ", but the document has " +
@@ -124,7 +128,7 @@ Result<RedactResult> run_redact_job(const RedactOptions& o) {
       std::string bytes = save_full_rewrite(ctx, pdf);
       write_pending(out, bytes);
 
-      VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96};
+      VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96, o.document_threads};
       VerifyReport report = verify(vin).value();
       std::vector<int> raster = report.pages_failing_pixels();
       if (!report.passed() && o.allow_rasterise && !raster.empty()) {

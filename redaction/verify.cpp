@@ -589,10 +589,11 @@ Result<VerifyReport> verify(const VerifyInput& input) {
   };
   std::optional<std::thread> worker;
   try {
-    worker.emplace(render);
+    if (input.threads > 1) worker.emplace(render);
   } catch (const std::system_error&) {
-    render();  // no thread to be had: run the part here
+    // No thread to be had: the part runs here below.
   }
+  if (!worker) render();
   Result<VerifyReport> read = guard([&] {
     Verifier v(input);
     return v.run(Verifier::Part::reading);

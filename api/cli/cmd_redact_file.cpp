@@ -142,6 +142,9 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (many && log_base) ensure_directory(*log_base).throw_if_error();
   if (many && schedule_base) ensure_directory(*schedule_base).throw_if_error();
 
+  // Documents in parallel use the cores; a lone document uses two threads itself.
+  const int n_threads = std::min<int>(jobs, static_cast<int>(inputs.size()));
+  base.document_threads = n_threads > 1 ? 1 : 2;
   std::vector<std::optional<Result<RedactResult>>> results(inputs.size());
   std::vector<fs::path> outputs(inputs.size());
   std::atomic<std::size_t> next{0};
@@ -157,7 +160,6 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
     }
   };
   std::vector<std::thread> threads;
-  int n_threads = std::min<int>(jobs, static_cast<int>(inputs.size()));
   for (int t = 1; t < n_threads; ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
