@@ -3,6 +3,7 @@
 //   0 success, 1 the operation ran but its check failed (e.g. fsck found problems),
 //   2 invalid input or usage, 3 unauthorized/forbidden, 4 not found, 5 conflict, 6 too large,
 //   7 unsupported (e.g. encrypted without password), 8 corrupt stored data, 9 I/O, 10 internal.
+#include <algorithm>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -91,7 +92,8 @@ int main(int argc, char** argv) {
     std::cerr << "redbox: error: unknown command '" << command << "' (see redbox --help)\n";
     return 2;
   }
-  if (want_help) {
+  // --help anywhere after the command shows its usage, before it touches the data folder.
+  if (want_help || std::any_of(rest.begin(), rest.end(), [](const std::string& a) { return a == "--help" || a == "-h"; })) {
     std::cout << cmd->usage;
     return 0;
   }

@@ -14,6 +14,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: redbox [--data DIR] [--json] serve [--listen HOST:PORT] [--max-upload SIZE] [--threads N]\n"
+    "                                       [--workers N]\n"
     "\n"
     "Serves the HTTP JSON API over the data folder until Ctrl-C / SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
@@ -24,13 +25,16 @@ constexpr const char* kUsage =
     "  --max-upload SIZE   largest accepted upload, e.g. 100MB or 1GiB (default: config.json's\n"
     "                      max_upload_bytes, else 512MiB); larger uploads get 413.\n"
     "  --threads N         concurrent requests (default 8).\n"
+    "  --workers N         background job workers: uploaded scans are OCRed, indexed and\n"
+    "                      searchable a moment later (default 1; 0 stores uploads only).\n"
+    "                      Jobs a stopped server left unfinished resume on start.\n"
     "\n"
     "Every route except GET /healthz needs 'Authorization: Bearer TOKEN' (see redbox user --help).\n"
     "With --json, the start-up message is one JSON line: {\"listening\": URL, \"port\": N}.\n"
     "Routes: see api/README.md.\n";
 
 int run_serve(CommandContext& ctx, const std::vector<std::string>& args) {
-  ParsedArgs parsed = ArgParser().option("listen").option("max-upload").option("threads").parse(args);
+  ParsedArgs parsed = ArgParser().option("listen").option("max-upload").option("threads").option("workers").parse(args);
   if (parsed.help()) {
     ctx.out << kUsage;
     return 0;
@@ -46,6 +50,11 @@ int run_serve(CommandContext& ctx, const std::vector<std::string>& args) {
   if (auto threads = parsed.get_int("threads")) {
     if (*threads < 1 || *threads > 256) fail(Error::invalid_input("--threads must be from 1 to 256"));
     options.threads = static_cast<std::size_t>(*threads);
+  }
+  options.job_workers = 1;
+  if (auto workers = parsed.get_int("workers")) {
+    if (*workers < 0 || *workers > 16) fail(Error::invalid_input("--workers must be from 0 to 16"));
+    options.job_workers = static_cast<std::size_t>(*workers);
   }
 
   // Block SIGINT/SIGTERM before any server thread exists (threads inherit the mask), then wait

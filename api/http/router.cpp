@@ -22,7 +22,7 @@ constexpr std::uint64_t kDrainLimit = 1 << 20;
 struct RequestLogInfo {
   std::chrono::steady_clock::time_point started;
   std::string route = "-";
-  std::string user = "-";
+  std::string user = "-";  // the user ID: names are personal data and stay out of info logs
   std::string request_id = "-";
 };
 thread_local RequestLogInfo t_log_info;
@@ -174,7 +174,7 @@ void Router::run(const std::string& method, const std::string& pattern, const st
         fail(user.error());
       }
       ctx.user = std::move(*user);
-      t_log_info.user = ctx.user.name;
+      t_log_info.user = ctx.user.id;
       ctx.require(action);
     }
     handler(ctx);

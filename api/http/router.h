@@ -21,12 +21,18 @@
 #include "api/http/server_options.h"
 #include "storage/store.h"
 
+namespace redbox::pipeline {
+class JobQueue;
+}
+
 namespace redbox::api {
 
-// What handlers share: the open data folder and the server settings.
+// What handlers share: the open data folder, the server settings and the background job
+// queue (null when the server runs no job workers).
 struct ApiContext {
   storage::Store& store;
   const ServerOptions& options;
+  pipeline::JobQueue* jobs = nullptr;
 };
 
 class RequestContext {

@@ -8,6 +8,7 @@
 #include "api/http/views.h"
 #include "common/files.h"
 #include "common/media_type.h"
+#include "pipeline/intake.h"
 
 namespace redbox::api {
 
@@ -28,8 +29,20 @@ void upload_document(RequestContext& ctx) {
   if (!created.ok()) fail(created.error());
   spdlog::info("document created id={} sha256={} size={} by={}", created->id, received->blob.sha256,
                received->blob.size, ctx.user.name);
+  nlohmann::json body = to_json(*created);
+  // Scans and PDFs go through intake (OCR, text, fields, search) as a queued job; the document
+  // itself is already stored, so a failure to queue is logged, not returned.
+  if (ctx.api.jobs != nullptr && is_page_media_type(created->media_type)) {
+    auto job = pipeline::submit_upload_intake(*ctx.api.jobs, created->id, ctx.user.name);
+    if (job.ok()) {
+      body["intake_job"] = job->id;
+      ctx.res.set_header("X-Intake-Job", job->id);
+    } else {
+      spdlog::error("intake of document {} could not be queued: {}", created->id, job.error().describe());
+    }
+  }
   ctx.res.set_header("Location", "/api/v1/documents/" + created->id);
-  ctx.send_json(201, to_json(*created));
+  ctx.send_json(201, body);
 }
 
 std::size_t limit_param(const RequestContext& ctx) {

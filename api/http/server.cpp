@@ -9,6 +9,8 @@
 #include "api/http/json_error.h"
 #include "api/http/router.h"
 #include "api/http/routes.h"
+#include "pipeline/intake.h"
+#include "pipeline/jobs.h"
 
 namespace redbox::api {
 
@@ -20,15 +22,26 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_document_routes,
     add_user_routes,
     add_audit_routes,
+    add_marks_routes,
     add_bundle_routes,
+    add_search_routes,
+    add_job_routes,
+    add_case_routes,
 };
 
 }  // namespace
 
 struct ApiServer::Impl {
-  Impl(storage::Store& store, ServerOptions opts) : options(std::move(opts)), api{store, options}, router(server, api) {}
+  Impl(storage::Store& store, ServerOptions opts) : options(std::move(opts)), api{store, options}, router(server, api) {
+    if (options.job_workers > 0) {
+      jobs = std::make_unique<pipeline::JobQueue>(store);
+      pipeline::register_intake_handler(*jobs);
+      api.jobs = jobs.get();
+    }
+  }
 
   ServerOptions options;
+  std::unique_ptr<pipeline::JobQueue> jobs;  // before api: handlers may use it until the server stops
   ApiContext api;
   httplib::Server server;
   Router router;
@@ -101,6 +114,8 @@ Status ApiServer::start() {
   }
   impl_->port = port;
   impl_->started = true;
+  // Jobs left queued or interrupted by an earlier run resume on the workers.
+  if (impl_->jobs) impl_->jobs->start(impl_->options.job_workers);
   impl_->listener = std::thread([&svr] { svr.listen_after_bind(); });
   spdlog::info("http listening on {}:{} threads={} max_upload_bytes={}", o.host, port, o.threads, o.max_upload_bytes);
   return Status::success();
@@ -122,6 +137,8 @@ void ApiServer::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->server.stop();
   if (impl_->listener.joinable()) impl_->listener.join();
+  // Running jobs go back to the queue and resume from their checkpoint on the next start.
+  if (impl_->jobs) impl_->jobs->stop();
   impl_->started = false;
   spdlog::info("http stopped");
 }

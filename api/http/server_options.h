@@ -18,6 +18,9 @@ struct ServerOptions {
   std::chrono::seconds read_timeout{30};             // a client silent this long is dropped
   std::chrono::seconds write_timeout{30};
   std::size_t max_json_body = 1 << 20;               // JSON request bodies (POST /users, ...)
+  // Background job workers (intake of uploaded scans, ...). 0: none, uploads are stored only;
+  // `redbox serve` runs 1 by default.
+  std::size_t job_workers = 0;
 };
 
 // Reads the optional "server" settings of <data>/config.json over the defaults:

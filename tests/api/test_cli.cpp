@@ -1,6 +1,10 @@
 // The CLI end to end: init, doc add/list/show/get, user add with a token that works.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <sstream>
+#include <string>
+
 #include "api_fixture.h"
 
 using namespace redbox;
@@ -129,4 +133,31 @@ TEST_CASE("CLI: user add prints a token that works against the server", "[cli]")
   CHECK(forbidden->status == 403);
   server.stop();
   CHECK(run_redbox({"--data", data.string(), "user", "add", "alice", "--role", "admin"}).exit_code == 5);
+}
+
+TEST_CASE("CLI: every command answers --help without touching the data folder", "[cli]") {
+  auto dir = redbox::test::temp_dir();
+  auto missing = (dir.path() / "never-created").string();
+  auto overview = redbox::test::run_redbox({"--help"});
+  REQUIRE(overview.exit_code == 0);
+  std::istringstream lines(overview.out);
+  std::string line;
+  bool in_commands = false;
+  int checked = 0;
+  while (std::getline(lines, line)) {
+    if (line == "Commands:") {
+      in_commands = true;
+      continue;
+    }
+    if (in_commands && line.empty()) break;
+    if (!in_commands) continue;
+    std::string name = line.substr(2, line.find(' ', 2) - 2);
+    INFO(name);
+    auto help = redbox::test::run_redbox({"--data", missing, name, "--help"});
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::StartsWith("usage: redbox"));
+    ++checked;
+  }
+  CHECK(checked >= 10);
+  CHECK_FALSE(std::filesystem::exists(missing));
 }

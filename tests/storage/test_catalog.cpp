@@ -251,3 +251,62 @@ TEST_CASE("audit verify names the first edited, deleted or reordered event", "[s
     CHECK(catalog->audit().verify().value().first_bad_seq == 2);
   }
 }
+
+TEST_CASE("module transactions: own SQL, catalog rows and audit events commit together or not at all",
+          "[storage][catalog]") {
+  auto dir = test::temp_dir();
+  auto catalog = open_sqlite_catalog(dir.path() / "c.sqlite").value();
+  auto doc = catalog->create_document(new_doc("letter.pdf", "one"), "alice").value();
+  std::size_t events_before = catalog->audit().events(0, 1000).value().size();
+
+  NewVersion searchable;
+  searchable.kind = VersionKind::searchable;
+  searchable.sha256 = sha256_hex("two");
+  searchable.size = 3;
+  searchable.media_type = "application/pdf";
+  searchable.derived_from = doc.versions.front().id;
+
+  // A failing module change leaves nothing: no version, no audit event, no table row.
+  auto failed = catalog->write([&](CatalogWriter& w) {
+    w.db().exec("CREATE TABLE IF NOT EXISTS scratch (x INTEGER)");
+    w.db().exec("INSERT INTO scratch VALUES (1)");
+    w.add_version(doc.id, searchable, "alice");
+    AuditEvent e;
+    e.actor = "alice";
+    e.action = "test.step";
+    e.object = doc.id;
+    w.audit(e);
+    fail(Error::conflict("changed my mind"));
+  });
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().kind == ErrorKind::conflict);
+  CHECK(catalog->get_document(doc.id).value().versions.size() == 1);
+  CHECK(catalog->audit().events(0, 1000).value().size() == events_before);
+  bool scratch_exists = true;
+  REQUIRE(catalog->read([&](sql::Database& db) {
+    scratch_exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'scratch'").step();
+  }));
+  CHECK_FALSE(scratch_exists);
+
+  // The same change without the failure lands whole, and the audit chain stays valid.
+  REQUIRE(catalog->write([&](CatalogWriter& w) {
+    auto v = w.add_version(doc.id, searchable, "alice");
+    CHECK(v.kind == VersionKind::searchable);
+    AuditEvent e;
+    e.actor = "alice";
+    e.action = "test.step";
+    e.object = doc.id;
+    w.audit(e);
+  }));
+  CHECK(catalog->get_document(doc.id).value().versions.size() == 2);
+  CHECK(catalog->audit().events(0, 1000).value().size() == events_before + 2);
+  CHECK(catalog->audit().verify().value().ok);
+
+  // Originals stay immutable through this door too.
+  NewVersion second_original = searchable;
+  second_original.kind = VersionKind::original;
+  second_original.derived_from.reset();
+  auto refused = catalog->write([&](CatalogWriter& w) { w.add_version(doc.id, second_original, "alice"); });
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind == ErrorKind::conflict);
+}
