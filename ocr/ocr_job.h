@@ -41,8 +41,9 @@ struct OcrOptions {
   std::string languages = "eng";  // Tesseract languages, e.g. "eng+fra"
   std::optional<std::string> password;  // for encrypted PDF inputs
   // An embedded image or image file with more pixels than this is refused (decompression
-  // bombs); checked from headers before anything is decoded.
-  std::uint64_t max_image_pixels = 150'000'000;
+  // bombs); checked from headers before anything is decoded. 100 Mpixel is an A3 page at
+  // 600 dpi with room to spare, and at most 300 MB decoded even in colour.
+  std::uint64_t max_image_pixels = 100'000'000;
   // A page rendered for recognition is downsampled to at most this many pixels.
   std::uint64_t max_render_pixels = 40'000'000;
   // A PDF page with at least this many visible characters is taken as having text already.
