@@ -14,7 +14,9 @@
 // (MuPDF's page space), so search hits and redaction boxes line up with the printed words.
 //
 // Thread-safety: an OcrJob is used from one thread; run() starts and joins its own workers.
-// The progress callback is called from worker threads, one call at a time.
+// Several OcrJobs may run at the same time on different threads (nothing is shared but
+// Tesseract's model loading, which is serialised). The progress and on_page callbacks are
+// called from worker threads, one call at a time.
 #pragma once
 
 #include <array>
