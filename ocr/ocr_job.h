@@ -14,7 +14,9 @@
 // (MuPDF's page space), so search hits and redaction boxes line up with the printed words.
 //
 // Thread-safety: an OcrJob is used from one thread; run() starts and joins its own workers.
-// The progress callback is called from worker threads, one call at a time.
+// Several OcrJobs may run at the same time on different threads (nothing is shared but
+// Tesseract's model loading, which is serialised). The progress and on_page callbacks are
+// called from worker threads, one call at a time.
 #pragma once
 
 #include <array>
@@ -41,8 +43,9 @@ struct OcrOptions {
   std::string languages = "eng";  // Tesseract languages, e.g. "eng+fra"
   std::optional<std::string> password;  // for encrypted PDF inputs
   // An embedded image or image file with more pixels than this is refused (decompression
-  // bombs); checked from headers before anything is decoded.
-  std::uint64_t max_image_pixels = 150'000'000;
+  // bombs); checked from headers before anything is decoded. 100 Mpixel is an A3 page at
+  // 600 dpi with room to spare, and at most 300 MB decoded even in colour.
+  std::uint64_t max_image_pixels = 100'000'000;
   // A page rendered for recognition is downsampled to at most this many pixels.
   std::uint64_t max_render_pixels = 40'000'000;
   // A PDF page with at least this many visible characters is taken as having text already.

@@ -33,7 +33,7 @@ const char* kUsage =
     "  --jobs N                 pages recognised in parallel (default: number of cores)\n"
     "  --lang LANGS             Tesseract languages, e.g. eng or eng+fra (default eng)\n"
     "  --password-file FILE     password of encrypted PDF inputs (first line of FILE)\n"
-    "  --max-megapixels N       refuse embedded images larger than N million pixels (default 150)\n";
+    "  --max-megapixels N       refuse embedded images larger than N million pixels (default 100)\n";
 
 std::string read_password(const fs::path& file) {
   std::string text = read_file(file, 1 << 16).value();

@@ -155,10 +155,11 @@ mu::Pixmap pixmap_from_pix(const mu::Context& ctx, PIX* source) {
       if (gray) {
         dst[x] = static_cast<unsigned char>(GET_DATA_BYTE(line, x));
       } else {
-        l_uint32 v = line[x];
-        dst[3 * x] = static_cast<unsigned char>(v >> L_RED_SHIFT);
-        dst[3 * x + 1] = static_cast<unsigned char>(v >> L_GREEN_SHIFT);
-        dst[3 * x + 2] = static_cast<unsigned char>(v >> L_BLUE_SHIFT);
+        const l_uint32 v = line[x];
+        unsigned char* rgb = dst + static_cast<std::ptrdiff_t>(x) * 3;
+        rgb[0] = static_cast<unsigned char>(v >> L_RED_SHIFT);
+        rgb[1] = static_cast<unsigned char>(v >> L_GREEN_SHIFT);
+        rgb[2] = static_cast<unsigned char>(v >> L_BLUE_SHIFT);
       }
     }
   }

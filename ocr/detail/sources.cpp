@@ -1,12 +1,17 @@
 #include "ocr/detail/sources.h"
 
+#include <fstream>
+
 #include "common/files.h"
 #include "common/media_type.h"
 
 namespace redbox::ocr::detail {
 namespace {
 
-constexpr std::uint64_t kMaxInputBytes = 1ULL << 30;
+// An image file larger than this is refused (a scanned page is a few MB; a PDF is not read
+// into memory at all).
+constexpr std::uint64_t kMaxImageFileBytes = 256ULL << 20;
+constexpr std::size_t kSniffBytes = 8192;
 
 void check_dimensions(const std::string& what, long long w, long long h, std::uint64_t limit) {
   if (w <= 0 || h <= 0) fail(Error::invalid_input(what + " has invalid dimensions " + std::to_string(w) + "x" + std::to_string(h)));
@@ -33,20 +38,30 @@ void check_image_header(const Source& s, std::uint64_t limit) {
   check_dimensions(s.name, w, h, limit);
 }
 
+// The first bytes of a file, enough to sniff its type.
+std::string read_head(const std::filesystem::path& path, const std::string& name) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail(Error::io(name + ": cannot be read"));
+  std::string head(kSniffBytes, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<std::size_t>(in.gcount()));
+  return head;
+}
+
 }  // namespace
 
 Source open_source(const mu::Context& ctx, const std::filesystem::path& path, const SourceLimits& limits) {
   Source s;
   s.path = path;
   s.name = path.filename().string();
-  auto bytes = read_file(path, kMaxInputBytes);
-  if (!bytes) {
-    std::error_code ec;
-    if (!std::filesystem::exists(path, ec)) fail(Error::not_found(path.string() + ": no such file"));
-    fail(bytes.error().within(s.name));
-  }
-  if (bytes->empty()) fail(Error::invalid_input(s.name + " is empty"));
-  std::string type = sniff_media_type(std::string_view(*bytes).substr(0, 8192));
+  std::error_code ec;
+  const auto status = std::filesystem::status(path, ec);
+  if (!std::filesystem::exists(status)) fail(Error::not_found(path.string() + ": no such file"));
+  if (std::filesystem::is_directory(status)) fail(Error::invalid_input(s.name + " is a folder, not a file"));
+  // PDFs are read by MuPDF from the file; only image files are held in memory.
+  const std::string head = read_head(path, s.name);
+  if (head.empty()) fail(Error::invalid_input(s.name + " is empty"));
+  std::string type = sniff_media_type(head);
   if (type == "application/pdf") {
     s.kind = SourceKind::pdf;
     mu::Document doc = mu::open_document(ctx, path, limits.password);
@@ -54,6 +69,10 @@ Source open_source(const mu::Context& ctx, const std::filesystem::path& path, co
     if (s.pages <= 0) fail(Error::invalid_input(s.name + " has no pages"));
     return s;
   }
+  if (type != "image/tiff" && type != "image/png" && type != "image/jpeg")
+    fail(Error::invalid_input(s.name + " is not a PDF, TIFF, PNG or JPEG file (detected " + type + ")"));
+  auto bytes = read_file(path, kMaxImageFileBytes);
+  if (!bytes) fail(bytes.error().within(s.name));
   s.bytes = std::move(*bytes);
   if (type == "image/tiff") {
     s.kind = SourceKind::tiff;

@@ -101,6 +101,7 @@ TEST_CASE("a page over the render limit is recognised downsampled with its words
   o.text_path = dir.path() / "out.txt";
   o.max_render_pixels = 4'000'000;  // A4 at 300 dpi is 8.7 Mpixel
   o.jobs = 1;
+  o.keep_pdf_bytes = true;  // the searchable PDF in memory, no output_pdf file
   auto r = ocr::OcrJob(o).run();
   INFO((r.ok() ? "" : r.error().describe()));
   REQUIRE(r.ok());
@@ -114,6 +115,12 @@ TEST_CASE("a page over the render limit is recognised downsampled with its words
   check_word_position(words["pages"][0], g, "Northampton.", 0);
   check_word_position(words["pages"][0], g, "Ellison,", 0);
   CHECK(!fs::exists(dir.path() / "out.pdf"));  // no output_pdf asked for
+  REQUIRE(r->pdf.rfind("%PDF-", 0) == 0);
+  const fs::path kept = dir.path() / "kept.pdf";
+  write_text(kept, r->pdf);
+  CHECK(search_page(kept, 0, "Northampton").size() == 1);
+  // The page keeps the image at its full resolution; only recognition was downsampled.
+  CHECK(render_difference(kept, 0, scan, 0, 72) < 1.0);
 }
 
 TEST_CASE("a JPEG input is embedded unchanged and a bilevel TIFF as CCITT G4", "[ocr][images]") {

@@ -1,6 +1,9 @@
 // Scanned PDFs (CCITT G4 and JBIG2) and mixed born-digital + scanned documents: the original
 // page objects are kept, OCRed pages gain an invisible text layer, born-digital pages are not
 // OCRed.
+#include <algorithm>
+#include <utility>
+
 #include "ocr/ocr_job.h"
 #include "ocr_test_support.h"
 
@@ -78,12 +81,16 @@ TEST_CASE("in a mixed PDF born-digital pages keep their own text and only the sc
   o.words_path = dir.path() / "out.json";
   o.jobs = 2;
   std::vector<int> seen;
+  std::vector<std::pair<int, int>> progress;
   o.on_page = [&](const ocr::PageResult& p) { seen.push_back(p.page); };
+  o.progress = [&](int done, int total) { progress.emplace_back(done, total); };
   auto r = ocr::OcrJob(o).run();
   INFO((r.ok() ? "" : r.error().describe()));
   REQUIRE(r.ok());
   REQUIRE(r->pages.size() == 3);
-  CHECK(seen.size() == 3);
+  std::sort(seen.begin(), seen.end());
+  CHECK(seen == std::vector<int>{1, 2, 3});
+  CHECK(progress == std::vector<std::pair<int, int>>{{1, 3}, {2, 3}, {3, 3}});
   CHECK(r->pages_ocred == 1);
   CHECK(r->pages_with_text == 2);
   CHECK_FALSE(r->pages[0].ocred);
