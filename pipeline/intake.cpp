@@ -37,6 +37,8 @@ struct PlannedDocument {
   std::optional<Output> text;
   std::optional<Output> words;
   int pages = 0;
+  int original_pages = 0;           // pages of the original (more when damaged pages were left out)
+  std::vector<std::string> warnings;  // pages the OCR engine left out, naming file and page
   int pages_ocred = 0;
   std::vector<std::string> page_texts;
   std::optional<int> letter;        // 1-based within the stack
@@ -193,6 +195,8 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
     if (!source.existing) doc.original = hash_output(source.path, source.media_type);
     doc.searchable = searchable;
     fill_text(doc, *result, dir, "document");
+    doc.warnings = result->warnings;
+    doc.original_pages = doc.pages + static_cast<int>(result->warnings.size());
     docs.push_back(std::move(doc));
     return docs;
   }
@@ -202,8 +206,10 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   auto ink = measure_ink(source.path, settings.blank);
   if (!ink) fail(about_input(ink.error(), source.display, source.path.filename().string()));
   if (static_cast<int>(ink->size()) != pages) {
-    fail(Error::internal(source.display + ": " + std::to_string(ink->size()) + " pages measured but " +
-                         std::to_string(pages) + " recognised"));
+    // A page left out (undecodable) would shift every letter boundary after it.
+    fail(Error::invalid_input(source.display + ": cannot split a stack with pages that cannot be read (" +
+                              (result->warnings.empty() ? std::string("page count mismatch") : result->warnings.front()) +
+                              "); ingest it without --split-on-blank"));
   }
   const auto letters = group_letters(*ink);
   if (letters.empty()) fail(Error::invalid_input(source.display + ": every page is blank; nothing to store"));
@@ -213,6 +219,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   stack.file_name = source.file_name;
   stack.original = hash_output(source.path, source.media_type);
   stack.pages = pages;
+  stack.original_pages = pages;
   stack.letters = static_cast<int>(letters.size());
   for (int i = 0; i < pages; ++i) {
     if ((*ink)[static_cast<std::size_t>(i)].blank) stack.blank_pages.push_back(i + 1);
@@ -238,6 +245,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
     if (!letter_searchable) fail(about_input(letter_searchable.error(), source.display, "searchable.pdf"));
     doc.searchable = write_output(dir / (stem + ".searchable.pdf"), *letter_searchable, "application/pdf");
     fill_text(doc, subset(*result, letter_pages), dir, stem);
+    doc.original_pages = doc.pages;
     docs.push_back(std::move(doc));
   }
   return docs;
@@ -448,6 +456,7 @@ class IntakeRun {
     }();
     nlohmann::json intake = {{"job", ctx_.job().id}, {"role", doc.role}, {"pages", doc.pages}};
     if (doc.role != "stack") intake["pages_ocred"] = doc.pages_ocred;
+    if (!doc.warnings.empty()) intake["warnings"] = doc.warnings;
     nlohmann::json fields = doc.role == "stack" ? nlohmann::json::object() : settings_.fields.extract(full_text);
 
     std::string document_id;
@@ -475,7 +484,7 @@ class IntakeRun {
       }
       nd.metadata = {{"intake", intake}};
       if (!fields.empty()) nd.metadata["fields"] = fields;
-      nd.original = new_version(storage::VersionKind::original, *doc.original, doc.pages);
+      nd.original = new_version(storage::VersionKind::original, *doc.original, doc.original_pages);
       storage::Document created = w.create_document(nd, actor);
       document_id = created.id;
       original_version = created.versions.front().id;
@@ -503,6 +512,7 @@ class IntakeRun {
 
     nlohmann::json view = {{"id", document_id}, {"file_name", doc.file_name}, {"pages", doc.pages}, {"role", doc.role}};
     if (doc.letter) view["letter"] = *doc.letter;
+    if (!doc.warnings.empty()) view["warnings"] = doc.warnings;
     return view;
   }
 
@@ -669,6 +679,9 @@ IntakeSummary intake_summary(const nlohmann::json& result) {
     doc.pages = d.value("pages", 0);
     doc.role = d.value("role", "");
     if (d.contains("letter")) doc.letter = d.value("letter", 0);
+    for (const auto& w : d.value("warnings", nlohmann::json::array())) {
+      if (w.is_string()) doc.warnings.push_back(w.get<std::string>());
+    }
     s.documents.push_back(std::move(doc));
   }
   for (const auto& f : result.value("failed", nlohmann::json::array())) {
