@@ -11,6 +11,8 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
+#include <thread>
 
 #include <spdlog/spdlog.h>
 
@@ -18,6 +20,7 @@
 #include "common/mupdf.h"
 #include "common/sha256.h"
 #include "pipeline/detail/bundle_index.h"
+#include "pipeline/detail/bundle_measure.h"
 #include "pipeline/detail/bundle_package.h"
 #include "pipeline/detail/bundle_part.h"
 #include "pipeline/detail/bundle_sources.h"
@@ -139,6 +142,8 @@ class Bundler {
   void inspect();
   void plan_pages();
   detail::StampText stamp_for(int global) const;
+  void measure_pages();
+  const detail::PageGeometry& geometry_for(const PartPage& p) const;
   pdf_document* source(int document);
   void release_sources_before(int document);
   std::vector<detail::IndexRow> index_rows(bool with_parts) const;
@@ -159,6 +164,9 @@ class Bundler {
   std::optional<detail::SourceInfo> cover_;
   std::vector<detail::SourceInfo> docs_;
   std::vector<PartPage> pages_;          // every page of the bundle, in order
+  std::set<int> reencode_;               // bundle pages whose images are downsampled to fit
+  // Measured up front (when stamping): [document][page], the cover letter last.
+  std::vector<std::vector<detail::PageGeometry>> geometry_;
   std::vector<std::string> index_contents_;
   std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
@@ -233,6 +241,19 @@ detail::StampText Bundler::stamp_for(int global) const {
   return t;
 }
 
+void Bundler::measure_pages() {
+  std::vector<const detail::SourceInfo*> sources;
+  for (const auto& d : docs_) sources.push_back(&d);
+  if (cover_) sources.push_back(&*cover_);
+  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
+  geometry_ = detail::measure_sources(sources, threads);
+}
+
+const detail::PageGeometry& Bundler::geometry_for(const PartPage& p) const {
+  const std::size_t doc = p.document == kCoverDocument ? docs_.size() : static_cast<std::size_t>(p.document);
+  return geometry_.at(doc).at(static_cast<std::size_t>(p.source_page));
+}
+
 pdf_document* Bundler::source(int document) {
   auto it = open_.find(document);
   if (it == open_.end()) {
@@ -305,8 +326,17 @@ std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pag
     } else {
       pdf_document* src = source(p.document);
       detail::PageGeometry geometry;
-      if (!stamp.right.empty() || !stamp.centre.empty()) geometry = detail::measure_page(ctx_, src, p.source_page);
+      if (!stamp.right.empty() || !stamp.centre.empty()) geometry = geometry_for(p);
       part.add_source_page(src, p, geometry, stamp);
+      if (reencode_.contains(p.global)) {
+        const std::string what = describe_page(p);
+        const int images = part.reencode_last_page(o_.reencode_dpi, what);
+        if (images > 0 && std::find(result_.reencoded_pages.begin(), result_.reencoded_pages.end(), what) == result_.reencoded_pages.end()) {
+          result_.reencoded_pages.push_back(what);
+          spdlog::debug("bundle: {} re-encoded ({} images downsampled to {} dpi) to fit the part limit", what, images,
+                       o_.reencode_dpi);
+        }
+      }
     }
     if (budget != 0 && part.pages().size() > 1 &&
         static_cast<double>(part.estimated_bytes()) * ratio > static_cast<double>(budget)) {
@@ -356,9 +386,19 @@ void Bundler::write_parts() {
         parts_.push_back({path, std::move(pages)});
         break;
       }
-      if (pages.size() == 1)
-        fail(Error::too_large(describe_page(pages.front()) + " alone is " + std::to_string(written) +
-                              " bytes written, over the part size limit of " + std::to_string(budget) + " bytes"));
+      if (pages.size() == 1) {
+        const PartPage& alone = pages.front();
+        // One page alone over the limit: downsample its images and try once more.
+        if (alone.document != kIndexDocument && !reencode_.contains(alone.global)) {
+          reencode_.insert(alone.global);
+          spdlog::debug("bundle part {}: {} alone is {} bytes; re-encoding its images", number, describe_page(alone), written);
+          continue;
+        }
+        fail(Error::too_large(describe_page(alone) + " alone is " + std::to_string(written) +
+                              " bytes written" + (alone.document != kIndexDocument ? " even with its images downsampled to " +
+                              std::to_string(o_.reencode_dpi) + " dpi" : std::string()) +
+                              ", over the part size limit of " + std::to_string(budget) + " bytes"));
+      }
       // Too big: learn from the real size and retry with fewer pages.
       ratio_ = std::max(ratio_, static_cast<double>(written) / static_cast<double>(std::max<std::uint64_t>(estimated, 1)));
       std::uint64_t excess = written - budget, removed = 0;
@@ -450,20 +490,24 @@ void Bundler::finish() {
   if (auto s = write_file_atomic(manifest_path, detail::manifest_json(result_, manifest_files)); !s) fail(s.error());
   files.emplace_back("manifest.json", manifest_path);
 
+  std::optional<std::filesystem::path> staged_zip;
   if (o_.zip) {
-    const auto zip_path = o_.output_dir / (o_.reference + ".zip");
-    const auto staged_zip = staging_->path() / "package.zip";
-    detail::write_zip(staged_zip, files, created_, o_.zip_password);
-    move_into_place(staged_zip, zip_path);
-    result_.zip_path = zip_path;
-    result_.outputs.push_back(zip_path);
-  } else {
+    staged_zip = staging_->path() / "package.zip";
+    detail::write_zip(*staged_zip, files, created_, o_.zip_password);
+  }
+  if (!o_.zip || o_.zip_keeps_files) {
     // The manifest goes last: its presence marks a complete bundle.
     for (const auto& [name, path] : files) {
       const auto to = o_.output_dir / name;
       move_into_place(path, to);
       result_.outputs.push_back(to);
     }
+  }
+  if (staged_zip) {
+    const auto zip_path = o_.output_dir / (o_.reference + ".zip");
+    move_into_place(*staged_zip, zip_path);
+    result_.zip_path = zip_path;
+    result_.outputs.push_back(zip_path);
   }
   if (auto s = fsync_directory(o_.output_dir); !s) fail(s.error());
 }
@@ -473,6 +517,7 @@ BundleResult Bundler::run() {
   inspect();
   plan_pages();
   if (o_.index) index_contents_ = detail::index_page_contents(helvetica_, o_.reference, index_rows(false));
+  if (!o_.stamp_pattern.empty() || o_.page_of_total) measure_pages();
   staging_ = std::make_unique<StagingDir>(o_.output_dir);
   write_parts();
   finish();

@@ -31,6 +31,12 @@ struct BundleDocument {
   std::filesystem::path path;  // a PDF or a raster image (PNG, JPEG, TIFF, ...)
   std::string title{};         // shown in the index; empty: the PDF's /Title, else the file name
   std::string date{};          // shown in the index (free text, e.g. 2026-03-01); empty: from the file
+  // Names the document in error messages and the manifest (e.g. "doc_123 (letter.pdf)" for a
+  // stored document whose blob path means nothing to a reader); empty: the file name.
+  std::string display_name{};
+  // When set, the file's SHA-256 must match (stored blobs: verified in the same pass that
+  // hashes the input anyway); a mismatch is corrupt.
+  std::string expected_sha256{};
 };
 
 struct BundleOptions {
@@ -43,8 +49,11 @@ struct BundleOptions {
   bool index = false;                       // document index pages after the cover
   std::uint64_t max_part_bytes = 0;         // 0: no limit
   int max_part_pages = 0;                   // 0: no limit
-  int reencode_dpi = 150;                   // images in a page that alone exceeds the limit
+  // A page that alone exceeds max_part_bytes has its images downsampled to this resolution
+  // (as placed on the page); if it still does not fit it is refused (too_large).
+  int reencode_dpi = 150;
   bool zip = false;                         // package everything as <reference>.zip
+  bool zip_keeps_files = false;             // with zip: also keep the loose parts, index, manifest
   std::optional<std::string> zip_password;  // AES-256 for every ZIP entry (never logged)
   // Written into the manifest and every PDF's metadata. Unset: the newest input file's
   // modification time, so rebuilding from the same files gives the same bytes.
@@ -83,6 +92,7 @@ struct BundleResult {
   std::vector<BundleDocumentEntry> documents;
   std::vector<std::filesystem::path> outputs;  // what now exists in output_dir
   std::optional<std::filesystem::path> zip_path;
+  std::vector<std::string> reencoded_pages;  // "page 3 of x.pdf (bundle page 12)": downsampled to fit
 };
 
 struct BundleProgress {

@@ -10,6 +10,7 @@
 #include "redaction/detail/apply_page.h"
 #include "redaction/detail/scrub_document.h"
 #include "redaction/page_text.h"
+#include "redaction/propose.h"
 
 namespace redbox::redaction {
 namespace {
@@ -22,70 +23,15 @@ Rect page_rect(const mu::Context& ctx, const mu::Document& doc, int p) {
   return {r.x0, r.y0, r.x1, r.y1};
 }
 
-// True when a font can draw text that extraction cannot turn into Unicode: no /ToUnicode and
-// either a Type3 font, a TrueType font without an encoding, or an Identity-encoded CID font.
-bool font_lacks_unicode(fz_context* c, pdf_obj* font) {
-  if (pdf_dict_get(c, font, PDF_NAME(ToUnicode)) != nullptr) return false;
-  pdf_obj* subtype = pdf_dict_get(c, font, PDF_NAME(Subtype));
-  if (pdf_name_eq(c, subtype, PDF_NAME(Type3))) return true;
-  if (pdf_name_eq(c, subtype, PDF_NAME(Type0))) {
-    // Identity-encoded CID fonts map glyph ids, not characters, unless the CIDs are a known
-    // character collection.
-    pdf_obj* descendant = pdf_array_get(c, pdf_dict_get(c, font, PDF_NAME(DescendantFonts)), 0);
-    pdf_obj* ordering = pdf_dict_get(c, pdf_dict_get(c, descendant, PDF_NAME(CIDSystemInfo)), PDF_NAME(Ordering));
-    const char* o = pdf_to_str_buf(c, ordering);
-    return o == nullptr || std::string_view(o) == "Identity";
-  }
-  // Type1 fonts without an encoding use their built-in glyph names, which MuPDF maps.
-  return pdf_name_eq(c, subtype, PDF_NAME(TrueType)) && pdf_dict_get(c, font, PDF_NAME(Encoding)) == nullptr;
-}
-
-// Counts fonts without Unicode mapping in a resources dictionary and the forms it uses.
-int count_unmapped_fonts(fz_context* c, pdf_obj* res, int depth) {
-  if (res == nullptr || depth > 8) return 0;
-  int n = 0;
-  pdf_obj* fonts = pdf_dict_get(c, res, PDF_NAME(Font));
-  for (int i = 0; i < pdf_dict_len(c, fonts); ++i) n += font_lacks_unicode(c, pdf_dict_get_val(c, fonts, i)) ? 1 : 0;
-  pdf_obj* xobjs = pdf_dict_get(c, res, PDF_NAME(XObject));
-  for (int i = 0; i < pdf_dict_len(c, xobjs); ++i) {
-    pdf_obj* x = pdf_dict_get_val(c, xobjs, i);
-    if (pdf_name_eq(c, pdf_dict_get(c, x, PDF_NAME(Subtype)), PDF_NAME(Form))) {
-      n += count_unmapped_fonts(c, pdf_dict_get(c, x, PDF_NAME(Resources)), depth + 1);
-    }
-  }
-  return n;
-}
-
 // Finds text hits on every page (recording which pages cannot be searched) and adds the
 // caller's area, whole-page and prepared marks.
 std::vector<Mark> collect_marks(const mu::Context& ctx, const mu::Document& doc, int pages, const RedactOptions& o,
                                 RedactionLog& log) {
-  std::vector<Mark> marks;
-  if (!o.finders.empty()) {
-    for (int p = 0; p < pages; ++p) {
-      mu::Page page = mu::load_page(ctx, doc, p);
-      PageText text = PageText::extract(ctx, page.get());
-      pdf_document* pdf = mu::as_pdf(ctx, doc);
-      int unmapped_fonts = ctx.call("checking fonts of " + page_name(p), [&] {
-        pdf_obj* page_obj = pdf_lookup_page_obj(ctx, pdf, p);
-        return count_unmapped_fonts(ctx, pdf_dict_get_inheritable(ctx, page_obj, PDF_NAME(Resources)), 0);
-      });
-      if (unmapped_fonts > 0 && text.searchability() == Searchability::searchable) {
-        log.page_notes.push_back({p, "partly searchable: " + std::to_string(unmapped_fonts) +
-                                         " font(s) without Unicode mapping; their text cannot be found by search; "
-                                         "use area marks, page withholding or OCR"});
-      } else if (text.searchability() == Searchability::not_searchable ||
-                 text.searchability() == Searchability::partly) {
-        log.page_notes.push_back({p, std::string(to_string(text.searchability())) +
-                                         ": text drawn as curves or without Unicode mapping cannot be found by "
-                                         "search; use area marks, page withholding or OCR"});
-      }
-      for (const auto& finder : o.finders) {
-        std::vector<Mark> found = text.marks_for(p, finder->find(text.text()), o.reason, o.author);
-        for (Mark& m : found) marks.push_back(std::move(m));
-      }
-    }
-  }
+  std::vector<Mark> marks =
+      o.document_threads > 1
+          ? detail::find_text_marks_two_threads(ctx, doc, o.input, o.password, pages, o.finders, o.reason, o.author,
+                                                log.page_notes)
+          : detail::find_text_marks(ctx, doc, 0, pages, o.finders, o.reason, o.author, log.page_notes);
   for (const AreaMark& a : o.areas) {
     if (a.page < 0 || a.page >= pages) {
       fail(Error::invalid_input("area mark on page " + std::to_string(a.page + 1) + ", but the document has " +
@@ -118,7 +64,10 @@ std::string save_full_rewrite(const mu::Context& ctx, pdf_document* doc) {
   ctx.call("writing the redacted PDF", [&] {
     pdf_write_options opts{};
     opts.do_incremental = 0;  // a full rewrite: earlier revisions are never carried over
-    opts.do_garbage = 3;      // drop unreferenced objects (old content, old images), de-duplicate
+    // Drop unreferenced objects (old content, old images) and renumber. Not level 3: its
+    // de-duplication compares every pair of objects (a quarter of the CPU time of a 117-page
+    // document) and removes nothing a reader could recover.
+    opts.do_garbage = 2;
     opts.do_compress = 1;
     opts.do_compress_images = 1;  // pixel-redacted images come back uncompressed from MuPDF
     opts.do_compress_fonts = 1;
@@ -179,7 +128,7 @@ Result<RedactResult> run_redact_job(const RedactOptions& o) {
       std::string bytes = save_full_rewrite(ctx, pdf);
       write_pending(out, bytes);
 
-      VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96};
+      VerifyInput vin{out.temp_path(), o.input, o.password, marks, o.fill, o.label, 96, o.document_threads};
       VerifyReport report = verify(vin).value();
       std::vector<int> raster = report.pages_failing_pixels();
       if (!report.passed() && o.allow_rasterise && !raster.empty()) {

@@ -49,6 +49,10 @@ struct RedactOptions {
   bool label = false;        // draw the reason code in white inside boxes that fit it
   bool allow_rasterise = true;  // fallback for content MuPDF cannot remove (see REMOVE.md)
   int raster_dpi = 150;
+  // Threads for this one document (text search of the second half of the pages, the rendering
+  // half of verification). 2 when one document is redacted at a time; 1 when the caller already
+  // runs documents in parallel, where more threads only add overhead.
+  int document_threads = 2;
 };
 
 struct RedactResult {

@@ -46,6 +46,7 @@ struct VerifyInput {
   Rgb fill{0, 0, 0};
   bool labels = false;   // boxes may carry a label drawn in white
   int render_dpi = 96;
+  int threads = 2;  // 2: the reading and rendering checks run in parallel; 1: one after the other
 };
 
 struct VerifyFinding {

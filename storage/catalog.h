@@ -143,7 +143,7 @@ class Catalog {
   // Merges keys into the document's metadata (audited).
   virtual Status update_metadata(const std::string& document_id, const nlohmann::json& patch,
                                  const std::string& actor) = 0;
-  // Every blob hash any version refers to (fsck).
+  // Every blob hash anything refers to: versions and module tables such as bundle files (fsck).
   virtual Result<std::vector<std::string>> referenced_blobs() const = 0;
   // How many versions exist (fsck's report). The default counts referenced blobs.
   virtual Result<std::uint64_t> count_versions() const {

@@ -242,7 +242,7 @@ class SqliteCatalog final : public Catalog {
   Result<std::vector<std::string>> referenced_blobs() const override {
     return guard([&] {
       auto db = readers_.acquire();
-      auto st = db->prepare("SELECT DISTINCT sha256 FROM versions");
+      auto st = db->prepare("SELECT sha256 FROM blob_references");  // versions and module tables
       std::vector<std::string> out;
       while (st.step()) out.push_back(st.text(0));
       return out;

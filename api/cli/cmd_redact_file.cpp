@@ -12,6 +12,8 @@
 #include "api/cli/command.h"
 #include "common/error.h"
 #include "common/files.h"
+#include "api/cli/detector_args.h"
+#include "redaction/detect_source.h"
 #include "redaction/redact_job.h"
 
 namespace redbox::cli {
@@ -22,25 +24,28 @@ using redaction::AreaMark;
 using redaction::RedactOptions;
 using redaction::RedactResult;
 
-const char* kUsage =
+const std::string kUsage = std::string(
     "usage: redbox redact-file IN.pdf... -o OUT.pdf|OUTDIR [options]\n"
     "\n"
-    "Removes text, image pixels, vector content, annotations and form values under each mark,\n"
-    "strips metadata, scripts, attachments, comments, signatures and earlier revisions, then\n"
-    "re-opens the output and verifies nothing redacted remains. If verification fails, the\n"
-    "command exits non-zero and writes nothing.\n"
+    "Finds what to redact (UK personal data detectors, per-case names, regexes, phrases, areas,\n"
+    "whole pages), removes text, image pixels, vector content, annotations and form values under\n"
+    "each mark, strips metadata, scripts, attachments, comments, signatures and earlier\n"
+    "revisions, then re-opens the output and verifies nothing redacted remains. If verification\n"
+    "fails, the command exits non-zero and writes nothing for that document.\n"
     "\n"
-    "  -o, --output PATH        output PDF (one input) or folder (several inputs)\n"
+    "  -o, --output PATH        output PDF (one input) or folder (several inputs)\n") +
+    kDetectorOptionsUsage +
+    "                           (default without --reason: detector suggestions; \"redacted\"\n"
+    "                           for --find, --area and --withhold-page)\n"
     "  --find TEXT              redact every occurrence of a phrase (case-insensitive); repeatable\n"
     "  --area PAGE:x0,y0,x1,y1  redact a rectangle (1-based page, PDF points from the top-left)\n"
     "  --withhold-page N        withhold a whole page (1-based); repeatable\n"
-    "  --reason CODE            reason code for the log, schedule and label (default: redacted)\n"
     "  --label                  print the reason code inside boxes large enough for it\n"
     "  --log FILE.json          write the redaction log (one input) or use a folder (several)\n"
     "  --schedule FILE.csv      write the requester schedule (page, reason, count)\n"
     "  --password-file FILE     password of encrypted inputs (first line of FILE)\n"
     "  --no-rasterise           refuse instead of rasterising pages whose content cannot be removed\n"
-    "  --jobs N                 documents processed in parallel (default 1)\n";
+    "  --jobs N                 documents processed in parallel (default 2)\n";
 
 AreaMark parse_area(const std::string& spec) {
   int page = 0;
@@ -87,7 +92,8 @@ nlohmann::json result_json(const fs::path& in, const fs::path& out, const Redact
 
 int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   ArgParser parser;
-  parser.option("output", "o").option("find").option("area").option("withhold-page").option("reason");
+  parser.option("output", "o").option("find").option("area").option("withhold-page");
+  declare_detector_options(parser);
   parser.flag("label").option("log").option("schedule").option("password-file").option("jobs").flag("no-rasterise");
   ParsedArgs args = parser.parse(argv);
   if (args.help()) {
@@ -101,7 +107,8 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   bool many = inputs.size() > 1;
 
   RedactOptions base;
-  base.reason = args.get_or("reason", "redacted");
+  const DetectorChoice detectors = detector_choice(args, /*builtin_by_default=*/false);
+  base.reason = detectors.reason.value_or("redacted");
   base.label = args.has("label");
   base.allow_rasterise = !args.has("no-rasterise");
   base.author = "redbox-cli";
@@ -109,6 +116,10 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (!phrases.empty()) {
     // The one seam for text sources: the detectors plug in here as further TextHitSources.
     base.finders.push_back(std::make_shared<redaction::LiteralPhraseSource>(phrases, base.reason));
+  }
+  if (detectors.any) {
+    base.finders.push_back(
+        std::make_shared<redaction::DetectorHitSource>(redaction::DetectorSet::compile(detectors.options).value()));
   }
   for (const std::string& a : args.all("area")) base.areas.push_back(parse_area(a));
   for (const std::string& p : args.all("withhold-page")) {
@@ -120,10 +131,10 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
     base.withheld_pages.push_back(n - 1);
   }
   if (base.finders.empty() && base.areas.empty() && base.withheld_pages.empty()) {
-    fail(Error::invalid_input("nothing to redact: give --find, --area or --withhold-page"));
+    fail(Error::invalid_input("nothing to redact: give --detect uk-pii, --terms, --regex, --find, --area or --withhold-page"));
   }
   if (auto pw = args.get("password-file")) base.password = read_password(*pw);
-  int jobs = static_cast<int>(args.get_int("jobs").value_or(1));
+  int jobs = static_cast<int>(args.get_int("jobs").value_or(2));
   if (jobs < 1 || jobs > 64) fail(Error::invalid_input("--jobs must be between 1 and 64"));
   if (many) ensure_directory(*output).throw_if_error();
   auto log_base = args.get("log");
@@ -131,6 +142,9 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (many && log_base) ensure_directory(*log_base).throw_if_error();
   if (many && schedule_base) ensure_directory(*schedule_base).throw_if_error();
 
+  // Documents in parallel use the cores; a lone document uses two threads itself.
+  const int n_threads = std::min<int>(jobs, static_cast<int>(inputs.size()));
+  base.document_threads = n_threads > 1 ? 1 : 2;
   std::vector<std::optional<Result<RedactResult>>> results(inputs.size());
   std::vector<fs::path> outputs(inputs.size());
   std::atomic<std::size_t> next{0};
@@ -146,7 +160,6 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
     }
   };
   std::vector<std::thread> threads;
-  int n_threads = std::min<int>(jobs, static_cast<int>(inputs.size()));
   for (int t = 1; t < n_threads; ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
@@ -184,7 +197,7 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   return 0;
 }
 
-const Registrar reg({"redact-file", "Redact PDFs (text, areas, pages) and verify the result", kUsage, run_redact_file});
+const Registrar reg({"redact-file", "Redact PDFs (UK personal data, names, phrases, areas, pages) and verify the result", kUsage, run_redact_file});
 
 }  // namespace
 }  // namespace redbox::cli

@@ -22,8 +22,23 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::download_redacted, "download.redacted", kStaff},
     PolicyRow{Action::user_manage, "user.manage", role_bit(Role::admin)},
     PolicyRow{Action::audit_verify, "audit.verify", role_bit(Role::admin)},
+    // Marks point at (and can show) unredacted personal data: caseworkers and reviewers only.
+    PolicyRow{Action::marks_read, "marks.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::marks_write, "marks.write", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::redaction_release, "redaction.release", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::redaction_not_needed, "redaction.not_needed", role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_create, "bundle.create", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_read, "bundle.read", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
+    PolicyRow{Action::bundle_download, "bundle.download", role_bit(Role::caseworker) | role_bit(Role::reviewer)},
     PolicyRow{Action::document_search, "document.search", kStaff},
     PolicyRow{Action::job_read, "job.read", kStaff},
+    PolicyRow{Action::case_read, "case.read", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::case_create, "case.create", role_bit(Role::admin) | role_bit(Role::intake) | role_bit(Role::caseworker)},
+    PolicyRow{Action::case_act, "case.act", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::case_admin, "case.admin", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::directory_read, "directory.read", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::directory_manage, "directory.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::report_read, "report.read", kStaff},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -22,8 +22,22 @@ enum class Action {
   download_redacted,      // content of a released redacted version (audited)
   user_manage,            // create and list users
   audit_verify,           // verify the audit chain
+  marks_read,             // list redaction marks (and, audited, the text under them)
+  marks_write,            // propose marks, add areas, accept / reject marks
+  redaction_release,      // apply accepted marks and store the redacted version
+  redaction_not_needed,   // record that a document needs no redaction
+  bundle_create,          // POST /api/v1/bundles (a requester package of released documents)
+  bundle_read,            // a bundle job's status, parts and manifest
+  bundle_download,        // a bundle part or package (audited)
   document_search,        // full-text search over documents' text (results are personal data; audited)
   job_read,               // status of background jobs (intake batches)
+  case_read,              // list and show cases (CaseService narrows contributors/reviewers to theirs)
+  case_create,            // log a case
+  case_act,               // triage, transitions, sign-off, allocation (the case type's roles decide)
+  case_admin,             // recompute deadlines
+  directory_read,         // the topic directory
+  directory_manage,       // import, edit the topic directory (audited)
+  report_read,            // management reports
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -22,8 +22,11 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_document_routes,
     add_user_routes,
     add_audit_routes,
+    add_marks_routes,
+    add_bundle_routes,
     add_search_routes,
     add_job_routes,
+    add_case_routes,
 };
 
 }  // namespace

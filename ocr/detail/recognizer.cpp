@@ -47,6 +47,11 @@ constexpr double kMinInkForOrientation = 0.0005;
 // reports problems itself.
 void quiet(tesseract::TessBaseAPI& api) { api.SetVariable("debug_file", "/dev/null"); }
 
+std::mutex& init_mutex() {
+  static std::mutex m;
+  return m;
+}
+
 struct TextDeleter {
   void operator()(char* p) const { delete[] p; }
 };
@@ -70,11 +75,16 @@ void limit_tesseract_threads() {
 
 Recognizer::Recognizer(const std::string& languages) {
   limit_tesseract_threads();
-  if (api_.Init(nullptr, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
-    fail(Error::invalid_input("Tesseract cannot load language '" + languages + "' (is its traineddata installed?)"));
+  {
+    // Some Tesseract parameters (debug_file among them) are process-wide globals: set them and
+    // load models one worker at a time.
+    std::lock_guard lock(init_mutex());
+    quiet(api_);
+    if (api_.Init(nullptr, languages.c_str(), tesseract::OEM_LSTM_ONLY) != 0)
+      fail(Error::invalid_input("Tesseract cannot load language '" + languages + "' (is its traineddata installed?)"));
+  }
   // The API defaults to a single uniform block (mode 6); letters need layout analysis.
   api_.SetPageSegMode(tesseract::PSM_AUTO);
-  quiet(api_);
 }
 
 Recognizer::~Recognizer() {
@@ -87,13 +97,14 @@ int Recognizer::detect_orientation_osd(PIX* binary_small) {
   used_osd_ = true;
   if (!osd_) {
     osd_ = std::make_unique<tesseract::TessBaseAPI>();
+    std::lock_guard lock(init_mutex());
+    quiet(*osd_);
     if (osd_->Init(nullptr, "osd", tesseract::OEM_TESSERACT_ONLY) != 0) {
       osd_failed_ = true;
       osd_.reset();
       return -1;
     }
     osd_->SetPageSegMode(tesseract::PSM_OSD_ONLY);
-    quiet(*osd_);
   }
   pixSetResolution(binary_small, static_cast<l_int32>(kAnalysisDpi), static_cast<l_int32>(kAnalysisDpi));
   osd_->SetImage(binary_small);

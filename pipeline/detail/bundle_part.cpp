@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "common/sha256.h"
+#include "pipeline/detail/bundle_reencode.h"
 
 namespace redbox::pipeline::detail {
 namespace {
@@ -208,6 +209,20 @@ void PartBuilder::add_generated_page(fz_rect mediabox, const std::string& conten
   PartPage added = page;
   added.estimated_bytes = bytes_of_objects_from(before);
   pages_.push_back(added);
+}
+
+int PartBuilder::reencode_last_page(int dpi, const std::string& describe) {
+  if (pages_.empty()) return 0;
+  pdf_document* d = doc_.get();
+  const int before = ctx_.call("counting objects", [&] { return pdf_xref_len(ctx_, d); });
+  const ReencodeResult r = reencode_page_images(ctx_, d, static_cast<int>(pages_.size()) - 1, dpi, describe);
+  if (r.images_reencoded == 0) return 0;
+  // The replaced images' objects stay in the xref until the part is written (then dropped as
+  // unreferenced): take them out of the estimate and count the new ones instead.
+  auto& estimate = pages_.back().estimated_bytes;
+  estimate = estimate > r.bytes_before ? estimate - r.bytes_before : 0;
+  estimate += bytes_of_objects_from(before);
+  return r.images_reencoded;
 }
 
 void PartBuilder::drop_last(int n) {

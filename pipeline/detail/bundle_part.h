@@ -48,6 +48,9 @@ class PartBuilder {
   void add_source_page(pdf_document* src, const PartPage& page, const PageGeometry& geometry, const StampText& stamp);
   // Adds a generated page (e.g. the index): mediabox and content stream drawn with /RbxHelv.
   void add_generated_page(fz_rect mediabox, const std::string& content, const PartPage& page, const StampText& stamp);
+  // Downsamples the images of the last page added to dpi (see bundle_reencode.h) and updates
+  // its size estimate; returns how many images were replaced.
+  int reencode_last_page(int dpi, const std::string& describe);
   // Removes the last n pages (their objects are not written).
   void drop_last(int n);
 

@@ -141,13 +141,15 @@ std::string clean_text(std::string_view text, std::size_t max_bytes) {
 SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc) {
   SourceInfo info;
   info.path = doc.path;
-  info.display_name = sanitize_file_name(doc.path.filename().string());
+  info.display_name = doc.display_name.empty() ? sanitize_file_name(doc.path.filename().string())
+                                               : clean_text(doc.display_name);
   const std::string& name = info.display_name;
   struct stat st {};
   if (::stat(doc.path.c_str(), &st) != 0) fail(Error::not_found(doc.path.string() + ": no such file"));
   if (!S_ISREG(st.st_mode)) fail(Error::invalid_input(doc.path.string() + ": not a regular file"));
   if (st.st_size == 0) fail(Error::invalid_input(name + ": file is empty"));
   info.mtime = st.st_mtime;
+  info.bytes = static_cast<std::uint64_t>(st.st_size);
 
   const std::string type = sniff_media_type(read_head(doc.path));
   if (type != "application/pdf" && !(type.starts_with("image/") && is_page_media_type(type)))
@@ -157,6 +159,8 @@ SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc) {
   auto hash = sha256_file_hex(doc.path);
   if (!hash) fail(hash.error().within(name));
   info.sha256 = *hash;
+  if (!doc.expected_sha256.empty() && doc.expected_sha256 != info.sha256)
+    fail(Error::corrupt(name + ": stored bytes do not match their SHA-256 " + doc.expected_sha256));
 
   std::string pdf_title, pdf_date;
   if (info.is_image) {
@@ -181,9 +185,34 @@ SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc) {
   return info;
 }
 
+namespace {
+
+constexpr std::uint64_t kReadWholeBytes = 16u << 20;
+
+// The file read into memory and opened from there (see open_source_pdf).
+mu::Document open_from_memory(const mu::Context& ctx, const SourceInfo& info) {
+  const std::string p = info.path.string();
+  mu::Buffer data(ctx, ctx.call(info.display_name + ": cannot read", [&] { return fz_read_file(ctx, p.c_str()); }, ErrorKind::io));
+  fz_buffer* buf = data.get();
+  mu::Stream stream(ctx, ctx.call("opening stream", [&] { return fz_open_buffer(ctx, buf); }, ErrorKind::internal));
+  fz_stream* stm = stream.get();
+  mu::Document d(ctx, ctx.call(info.display_name + ": cannot open", [&] {
+    return fz_open_document_with_stream(ctx, "application/pdf", stm);
+  }));
+  fz_document* doc = d.get();
+  // inspect_source accepted it, so it needs no password or opens with the empty one.
+  const bool locked = ctx.call("checking password", [&] {
+    return fz_needs_password(ctx, doc) && !fz_authenticate_password(ctx, doc, "");
+  });
+  if (locked) fail(Error::unsupported(info.display_name + ": the PDF is encrypted"));
+  return d;
+}
+
+}  // namespace
+
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info) {
   if (info.is_image) return image_to_pdf(ctx, info);
-  mu::Document d = mu::open_document(ctx, info.path);
+  mu::Document d = info.bytes <= kReadWholeBytes ? open_from_memory(ctx, info) : mu::open_document(ctx, info.path);
   pdf_document* pdf = mu::as_pdf(ctx, d);
   if (pdf == nullptr) fail(Error::invalid_input(info.display_name + ": not a PDF"));
   // Keep the PDF view alive past the fz_document handle: take our own reference.

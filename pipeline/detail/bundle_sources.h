@@ -18,6 +18,7 @@ struct SourceInfo {
   std::string date;          // YYYY-MM-DD or caller-supplied text
   std::string sha256;
   std::int64_t mtime = 0;    // seconds since the epoch
+  std::uint64_t bytes = 0;   // file size
   int pages = 0;
   bool is_image = false;
 };
@@ -31,7 +32,9 @@ SourceInfo inspect_source(const mu::Context& ctx, const BundleDocument& doc);
 // at most max_bytes of UTF-8; never empty.
 std::string clean_text(std::string_view text, std::size_t max_bytes = 200);
 
-// Opens an inspected source as a PDF (images are converted in memory).
+// Opens an inspected source as a PDF (images are converted in memory). PDFs of up to 16 MB are
+// read into memory first: MuPDF reads a file object by object with a seek and a small read
+// each, which cost more than the parsing on documents with many small objects.
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info);
 
 }  // namespace redbox::pipeline::detail

@@ -151,26 +151,57 @@ bool PageGeometry::needs_shrink() const {
   return content.y1 > bounds.y1 - kStampBand;
 }
 
+namespace {
+
+// The union of the annotations' rectangles (as seen), leaving out links and pop-ups (no
+// appearance of their own) and hidden ones. Runs under fz_try.
+fz_rect annotation_bounds(fz_context* ctx, pdf_obj* page, fz_matrix ctm) {
+  fz_rect r = fz_empty_rect;
+  pdf_obj* annots = pdf_dict_get(ctx, page, PDF_NAME(Annots));
+  const int n = pdf_array_len(ctx, annots);
+  for (int i = 0; i < n; ++i) {
+    pdf_obj* a = pdf_array_get(ctx, annots, i);
+    pdf_obj* subtype = pdf_dict_get(ctx, a, PDF_NAME(Subtype));
+    if (pdf_name_eq(ctx, subtype, PDF_NAME(Link)) || pdf_name_eq(ctx, subtype, PDF_NAME(Popup))) continue;
+    if ((pdf_dict_get_int(ctx, a, PDF_NAME(F)) & 2) != 0) continue;  // hidden
+    r = fz_union_rect(r, fz_transform_rect(pdf_dict_get_rect(ctx, a, PDF_NAME(Rect)), ctm));
+  }
+  return r;
+}
+
+}  // namespace
+
+// The page's content stream is run straight through MuPDF's interpreter into a bbox device,
+// without loading the page (which would also parse its links and build every annotation):
+// measuring is most of the cost of stamping.
 PageGeometry measure_page(const mu::Context& ctx, pdf_document* doc, int page_index) {
   PageGeometry g;
   fz_rect* bounds = &g.bounds;
   fz_rect* content = &g.content;
   ctx.call("measuring page " + std::to_string(page_index + 1), [&] {
-    fz_page* page = nullptr;
     fz_device* dev = nullptr;
-    fz_var(page);
+    pdf_processor* proc = nullptr;
     fz_var(dev);
+    fz_var(proc);
     fz_try(ctx) {
-      page = fz_load_page(ctx, &doc->super, page_index);
-      *bounds = fz_bound_page(ctx, page);
+      pdf_obj* page = pdf_lookup_page_obj(ctx, doc, page_index);
+      fz_rect mediabox;
+      fz_matrix ctm;
+      pdf_page_obj_transform(ctx, page, &mediabox, &ctm);
+      *bounds = fz_transform_rect(mediabox, ctm);
       *content = fz_empty_rect;
       dev = fz_new_bbox_device(ctx, content);
-      fz_run_page(ctx, page, dev, fz_identity, nullptr);
+      pdf_obj* resources = pdf_dict_get_inheritable(ctx, page, PDF_NAME(Resources));
+      pdf_obj* contents = pdf_dict_get(ctx, page, PDF_NAME(Contents));
+      proc = pdf_new_run_processor(ctx, dev, ctm, "View", nullptr, nullptr, nullptr);
+      pdf_process_contents(ctx, proc, doc, resources, contents, nullptr);
+      pdf_close_processor(ctx, proc);
       fz_close_device(ctx, dev);
+      *content = fz_union_rect(*content, annotation_bounds(ctx, page, ctm));
     }
     fz_always(ctx) {
+      pdf_drop_processor(ctx, proc);
       fz_drop_device(ctx, dev);
-      fz_drop_page(ctx, page);
     }
     fz_catch(ctx) { fz_rethrow(ctx); }
   });

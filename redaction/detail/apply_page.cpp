@@ -4,11 +4,155 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
 
 namespace redbox::redaction::detail {
 namespace {
 
 fz_quad to_fz(const Quad& q) { return {{q.ul.x, q.ul.y}, {q.ur.x, q.ur.y}, {q.ll.x, q.ll.y}, {q.lr.x, q.lr.y}}; }
+
+// Where images are drawn on a page (page space), collected by a small device. The callbacks run
+// inside MuPDF's C code and must not throw: the list has a fixed capacity, and a page with more
+// images than that counts as "images everywhere".
+constexpr std::size_t kMaxImageAreas = 4096;
+struct ImageAreaDevice {
+  fz_device super;
+  std::vector<fz_rect>* rects;
+  bool overflow;
+};
+void note_image_area(fz_device* dev, fz_matrix ctm) {
+  auto* d = reinterpret_cast<ImageAreaDevice*>(dev);
+  if (d->rects->size() < d->rects->capacity()) d->rects->push_back(fz_transform_rect(fz_unit_rect, ctm));
+  else d->overflow = true;
+}
+void image_fill(fz_context*, fz_device* dev, fz_image*, fz_matrix ctm, float, fz_color_params) { note_image_area(dev, ctm); }
+void image_mask_fill(fz_context*, fz_device* dev, fz_image*, fz_matrix ctm, fz_colorspace*, const float*, float, fz_color_params) {
+  note_image_area(dev, ctm);
+}
+void image_mask_clip(fz_context*, fz_device* dev, fz_image*, fz_matrix ctm, fz_rect) { note_image_area(dev, ctm); }
+
+struct ImageAreas {
+  std::vector<fz_rect> rects;
+  bool everywhere = false;
+  bool under(const Rect& r) const {
+    if (everywhere) return true;
+    return std::any_of(rects.begin(), rects.end(), [&](const fz_rect& i) { return Rect{i.x0, i.y0, i.x1, i.y1}.intersects(r); });
+  }
+};
+
+ImageAreas image_areas(const mu::Context& ctx, fz_page* page, int page_index) {
+  ImageAreas areas;
+  areas.rects.reserve(kMaxImageAreas);
+  fz_context* c = ctx;
+  const std::string what = "finding images on page " + std::to_string(page_index + 1);
+  fz_device* raw = ctx.call(what, [&] { return fz_new_device_of_size(c, sizeof(ImageAreaDevice)); });
+  mu::Device dev(c, raw);
+  auto* d = reinterpret_cast<ImageAreaDevice*>(raw);
+  d->rects = &areas.rects;
+  d->overflow = false;
+  d->super.fill_image = image_fill;
+  d->super.fill_image_mask = image_mask_fill;
+  d->super.clip_image_mask = image_mask_clip;
+  ctx.call(what, [&] {
+    fz_run_page_contents(c, page, raw, fz_identity, nullptr);
+    fz_close_device(c, raw);
+  });
+  areas.everywhere = d->overflow;
+  return areas;
+}
+
+// The quad given to MuPDF's text filter for a text mark. MuPDF removes every glyph whose box
+// touches a Redact quad, and its glyph boxes reach higher than the line quads of text extraction,
+// so with ordinary leading a full-height quad also removed whole neighbouring lines (seen on the
+// generated letters: 10.5 pt Helvetica on 14.5 pt leading lost the line below each name). The
+// middle 60% of the line still crosses every glyph of the marked text. Where an image lies under
+// the mark the full quad is kept: pixel redaction uses the same quads and a scan's ink fills the
+// whole word box. The drawn box and the verifier always use the full quad.
+fz_quad text_pass_quad(const Quad& q, bool full) {
+  if (full) return to_fz(q);
+  constexpr float kInset = 0.2f;
+  auto lerp = [](Point a, Point b, float t) { return fz_make_point(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t); };
+  return {lerp(q.ul, q.ll, kInset), lerp(q.ur, q.lr, kInset), lerp(q.ll, q.ul, kInset), lerp(q.lr, q.ur, kInset)};
+}
+
+// MuPDF 1.21's content filter keeps the pending text position of a text object whose glyphs were
+// all removed and adds it to the first Td of the next text object, so the next line jumps off the
+// page (seen on the generated letters, in `mutool run` too: the address line under a redacted
+// name vanished, still in the file but not visible). An identity Tm right after every BT (a no-op:
+// BT already sets the text matrix to identity) makes every text object absolute, so nothing is
+// carried over. Streams with inline images are left alone (their binary data cannot be lexed).
+struct LexBuf {
+  fz_context* c;
+  pdf_lexbuf lb;
+  explicit LexBuf(fz_context* ctx) : c(ctx) { pdf_lexbuf_init(c, &lb, PDF_LEXBUF_SMALL); }  // does not allocate
+  ~LexBuf() { pdf_lexbuf_fin(c, &lb); }
+  LexBuf(const LexBuf&) = delete;
+  LexBuf& operator=(const LexBuf&) = delete;
+};
+
+// The content with " 1 0 0 1 0 0 Tm" after every BT, or nullopt if it has inline images or
+// cannot be lexed (then it is left as it is).
+std::optional<std::string> anchored_text_objects(const mu::Context& ctx, const std::string& bytes) {
+  fz_context* c = ctx;
+  const auto* data = reinterpret_cast<const unsigned char*>(bytes.data());
+  fz_stream* raw = ctx.call("reading page content", [&] { return fz_open_memory(c, data, bytes.size()); });
+  mu::Stream stm(c, raw);
+  LexBuf lex(c);
+  pdf_lexbuf* lb = &lex.lb;
+  std::vector<std::size_t> inserts;
+  for (;;) {
+    const pdf_token tok = ctx.call("reading page content", [&] { return pdf_lex(c, raw, lb); });
+    if (tok == PDF_TOK_EOF) break;
+    if (tok == PDF_TOK_ERROR) return std::nullopt;
+    if (tok != PDF_TOK_KEYWORD) continue;
+    const std::string_view word(lb->scratch);
+    if (word == "BI" || word == "ID") return std::nullopt;
+    if (word != "BT") continue;
+    // The lexer may have consumed the delimiter after the keyword: insert right after "BT".
+    auto pos = static_cast<std::size_t>(ctx.call("reading page content", [&] { return fz_tell(c, raw); }));
+    pos = std::min(pos, bytes.size());
+    if (pos >= 3 && bytes.compare(pos - 2, 2, "BT") != 0 && bytes.compare(pos - 3, 2, "BT") == 0) --pos;
+    if (pos < 2 || bytes.compare(pos - 2, 2, "BT") != 0) return std::nullopt;
+    inserts.push_back(pos);
+  }
+  if (inserts.empty()) return std::nullopt;
+  std::string out;
+  out.reserve(bytes.size() + inserts.size() * 16);
+  std::size_t from = 0;
+  for (std::size_t at : inserts) {
+    out.append(bytes, from, at - from);
+    out += " 1 0 0 1 0 0 Tm ";
+    from = at;
+  }
+  out.append(bytes, from, std::string::npos);
+  return out;
+}
+
+void anchor_page_text_objects(const mu::Context& ctx, pdf_document* doc, pdf_page* page) {
+  fz_context* c = ctx;
+  pdf_obj* contents = ctx.call("reading page content", [&] { return pdf_dict_get(c, page->obj, PDF_NAME(Contents)); });
+  std::vector<pdf_obj*> streams;
+  const int n = ctx.call("reading page content", [&] { return pdf_is_array(c, contents) ? pdf_array_len(c, contents) : -1; });
+  if (n < 0) {
+    if (ctx.call("reading page content", [&] { return pdf_is_stream(c, contents); })) streams.push_back(contents);
+  } else {
+    for (int i = 0; i < n; ++i) streams.push_back(ctx.call("reading page content", [&] { return pdf_array_get(c, contents, i); }));
+  }
+  for (pdf_obj* s : streams) {
+    if (!ctx.call("reading page content", [&] { return pdf_is_stream(c, s); })) continue;
+    fz_buffer* raw = ctx.call("reading page content", [&] { return pdf_load_stream(c, s); });
+    mu::Buffer buf(c, raw);
+    std::optional<std::string> anchored = anchored_text_objects(ctx, mu::buffer_bytes(ctx, buf));
+    if (!anchored) continue;
+    const auto* data = reinterpret_cast<const unsigned char*>(anchored->data());
+    const std::size_t size = anchored->size();
+    fz_buffer* out_raw = ctx.call("rewriting page content", [&] { return fz_new_buffer_from_copied_data(c, data, size); });
+    mu::Buffer out(c, out_raw);
+    ctx.call("rewriting page content", [&] { pdf_update_stream(c, doc, s, out_raw, 0); });
+  }
+}
 
 bool overlaps_any(const fz_rect& r, const std::vector<const Mark*>& marks) {
   Rect rr{r.x0, r.y0, r.x1, r.y1};
@@ -223,17 +367,25 @@ std::vector<std::string> apply_page_marks(const mu::Context& ctx, pdf_document* 
     ctx.call("withholding page " + std::to_string(page_index + 1), [&] { empty_page(c, doc, page); });
     notes.push_back("page withheld: all content removed");
   } else {
-    ctx.call("redacting page " + std::to_string(page_index + 1), [&] {
-      for (const Mark* m : marks) {
+    anchor_page_text_objects(ctx, doc, page);
+    const ImageAreas images = image_areas(ctx, fpage.get(), page_index);
+    std::vector<bool> full_quads;
+    for (const Mark* m : marks) full_quads.push_back(m->kind != MarkKind::text || images.under(m->bounds()));
+    for (std::size_t i = 0; i < marks.size(); ++i) {
+      const Mark* m = marks[i];
+      const bool full = full_quads[i];
+      ctx.call("marking page " + std::to_string(page_index + 1), [&] {
         pdf_annot* annot = pdf_create_annot(c, page, PDF_ANNOT_REDACT);
         fz_try(c) {
-          for (const Quad& q : m->quads) pdf_add_annot_quad_point(c, annot, to_fz(q));
+          for (const Quad& q : m->quads) pdf_add_annot_quad_point(c, annot, text_pass_quad(q, full));
           Rect b = m->bounds();
           pdf_set_annot_rect(c, annot, fz_make_rect(b.x0, b.y0, b.x1, b.y1));
         }
         fz_always(c) { pdf_drop_annot(c, annot); }
         fz_catch(c) { fz_rethrow(c); }
-      }
+      });
+    }
+    ctx.call("redacting page " + std::to_string(page_index + 1), [&] {
       pdf_redact_options opts{};
       opts.black_boxes = 0;  // boxes are drawn by draw_boxes so that verification can look under them
       opts.image_method = PDF_REDACT_IMAGE_PIXELS;

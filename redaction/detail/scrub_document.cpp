@@ -1,6 +1,7 @@
 #include "redaction/detail/scrub_document.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cctype>
 #include <set>
 
@@ -35,7 +36,7 @@ bool is_javascript_action(fz_context* c, pdf_obj* action) {
 }
 
 struct Counts {
-  int annots = 0, actions = 0, titles = 0, fields = 0, signatures = 0, thumbs = 0;
+  int annots = 0, actions = 0, titles = 0, fields = 0, signatures = 0, thumbs = 0, field_names = 0;
 };
 
 void scrub_fields(fz_context* c, pdf_obj* fields, const std::vector<std::string>& values, Counts& n, int depth,
@@ -61,6 +62,43 @@ void scrub_fields(fz_context* c, pdf_obj* fields, const std::vector<std::string>
       pdf_dict_del(c, f, PDF_NAME(AA));
       ++n.actions;
     }
+    // A field's name, tooltip, export name or choice options may quote a redacted value too
+    // (a form with a field called after a person). Renamed fields get neutral names.
+    bool renamed = false;
+    if (quotes_value(c, pdf_dict_get(c, f, PDF_NAME(T)), values)) {
+      // A short neutral name that itself quotes no value ("F1", "F2"...). No C++ objects with
+      // destructors here: this runs under fz_try.
+      char name[32];
+      for (int k = n.field_names + 1; k < n.field_names + 100000; ++k) {
+        std::snprintf(name, sizeof name, "F%d", k);
+        if (std::none_of(values.begin(), values.end(), [&](const std::string& v) { return contains_folded(name, v); })) break;
+      }
+      pdf_dict_put_text_string(c, f, PDF_NAME(T), name);
+      renamed = true;
+    }
+    if (quotes_value(c, pdf_dict_get(c, f, PDF_NAME(TU)), values)) {
+      pdf_dict_del(c, f, PDF_NAME(TU));
+      renamed = true;
+    }
+    if (quotes_value(c, pdf_dict_gets(c, f, "TM"), values)) {  // no PDF_NAME(TM) in MuPDF 1.21
+      pdf_dict_dels(c, f, "TM");
+      renamed = true;
+    }
+    pdf_obj* opt = pdf_dict_get(c, f, PDF_NAME(Opt));
+    for (int k = 0; pdf_is_array(c, opt) && k < pdf_array_len(c, opt); ++k) {
+      pdf_obj* o = pdf_array_get(c, opt, k);
+      for (int part = 0; pdf_is_array(c, o) && part < pdf_array_len(c, o); ++part) {
+        if (quotes_value(c, pdf_array_get(c, o, part), values)) {
+          pdf_array_put_drop(c, o, part, pdf_new_text_string(c, "[redacted]"));
+          renamed = true;
+        }
+      }
+      if (quotes_value(c, o, values)) {
+        pdf_array_put_drop(c, opt, k, pdf_new_text_string(c, "[redacted]"));
+        renamed = true;
+      }
+    }
+    n.field_names += renamed ? 1 : 0;
     scrub_fields(c, pdf_dict_get(c, f, PDF_NAME(Kids)), values, n, depth + 1, seen);
   }
 }
@@ -182,6 +220,10 @@ std::vector<std::string> scrub_document(const mu::Context& ctx, pdf_document* do
   if (n.thumbs) log.push_back("removed " + std::to_string(n.thumbs) + " page thumbnail(s)");
   if (n.titles) log.push_back("replaced " + std::to_string(n.titles) + " outline title(s) quoting redacted text");
   if (n.fields) log.push_back("cleared " + std::to_string(n.fields) + " form field value(s) quoting redacted text");
+  if (n.field_names) {
+    log.push_back("renamed " + std::to_string(n.field_names) +
+                  " form field(s) whose name, tooltip or options quoted redacted text");
+  }
   if (n.signatures) {
     log.push_back("removed " + std::to_string(n.signatures) +
                   " digital signature(s): redaction changes the signed content, so the signature would be invalid");

@@ -2,6 +2,7 @@
 
 #include <podofo/podofo.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "common/leptonica.h"
@@ -26,6 +27,33 @@ std::vector<std::string> split_lines(const std::string& page) {
   }
   while (!lines.empty() && lines.back().empty()) lines.pop_back();
   return lines;
+}
+
+// Adds grey noise (roughly Gaussian, sigma ~ 12 levels) to every pixel and a sprinkling of
+// dark specks (dust on the glass), using `unit` (uniform in [-1, 1)) so the result depends only
+// on the seed.
+template <typename Unit>
+void add_noise_and_dust(PIX* pix, Unit& unit) {
+  const int w = static_cast<int>(pixGetWidth(pix)), h = static_cast<int>(pixGetHeight(pix));
+  l_uint32* data = pixGetData(pix);
+  const int wpl = pixGetWpl(pix);
+  for (int y = 0; y < h; ++y) {
+    l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+    for (int x = 0; x < w; ++x) {
+      const double n = (unit() + unit() + unit()) * 12.0;  // sum of uniforms: bell-shaped
+      const int v = static_cast<int>(GET_DATA_BYTE(line, x)) + static_cast<int>(n);
+      SET_DATA_BYTE(line, x, std::clamp(v, 0, 255));
+    }
+  }
+  const int specks = w * h / 40000;
+  for (int i = 0; i < specks; ++i) {
+    const int cx = static_cast<int>((unit() + 1.0) / 2.0 * (w - 4)) + 1;
+    const int cy = static_cast<int>((unit() + 1.0) / 2.0 * (h - 4)) + 1;
+    const int size = unit() > 0.6 ? 2 : 1;
+    for (int dy = 0; dy < size; ++dy)
+      for (int dx = 0; dx < size; ++dx)
+        SET_DATA_BYTE(data + static_cast<std::ptrdiff_t>(cy + dy) * wpl, cx + dx, 40);
+  }
 }
 
 }  // namespace
@@ -60,7 +88,10 @@ Result<std::string> letter_pdf(const Letter& letter) {
   }
 }
 
-Result<Scan> degrade_to_scan(const std::string& pdf_bytes, int dpi, std::uint64_t seed) {
+Result<Scan> degrade_to_scan(const std::string& pdf_bytes, const ScanOptions& options) {
+  const int dpi = options.dpi;
+  const bool bilevel = options.bilevel, tiff = options.tiff;
+  const std::uint64_t seed = options.seed;
   return guard([&]() -> Scan {
     if (dpi < 72 || dpi > kMaxDpi) fail(Error::invalid_input("scan resolution must be 72-400 dpi"));
     auto ctx = mu::Context::create();
@@ -88,25 +119,41 @@ Result<Scan> degrade_to_scan(const std::string& pdf_bytes, int dpi, std::uint64_
       const unsigned char* samples = fz_pixmap_samples(ctx, pix.get());
       lept::Pix grey(pixCreate(w, h, 8));
       if (!grey) fail(Error::too_large("cannot allocate a page image"));
-      for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) pixSetPixel(grey.get(), x, y, samples[y * stride + x]);
+      l_uint32* data = pixGetData(grey.get());
+      const int wpl = pixGetWpl(grey.get());
+      for (int y = 0; y < h; ++y) {
+        l_uint32* line = data + static_cast<std::ptrdiff_t>(y) * wpl;
+        for (int x = 0; x < w; ++x) SET_DATA_BYTE(line, x, samples[static_cast<std::ptrdiff_t>(y) * stride + x]);
+      }
       // A slight skew (up to 1.5 degrees) and scanner noise.
-      const auto angle = static_cast<float>(next_unit() * 1.5 * M_PI / 180.0);
+      const double degrees = next_unit() * 1.5;
+      scan.skew_degrees.push_back(degrees);
+      const auto angle = static_cast<float>(degrees * M_PI / 180.0);
       lept::Pix rotated(pixRotate(grey.get(), angle, L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, w, h));
       if (!rotated) fail(Error::internal("Leptonica could not rotate a page"));
-      lept::Pix noisy(pixAddGaussianNoise(rotated.get(), 14.0f));
-      if (!noisy) fail(Error::internal("Leptonica could not add noise"));
+      // Scanner noise and dust, from our own generator (Leptonica's noise uses rand(), which is
+      // neither seeded by us nor thread-safe).
+      add_noise_and_dust(rotated.get(), next_unit);
+      lept::Pix noisy = bilevel ? lept::Pix(pixThresholdToBinary(rotated.get(), 150)) : std::move(rotated);
+      if (!noisy) fail(Error::internal("Leptonica could not binarise a page"));
       pixSetResolution(noisy.get(), dpi, dpi);
       l_uint8* png = nullptr;
       size_t png_size = 0;
       if (pixWriteMemPng(&png, &png_size, noisy.get(), 0.0f) != 0) fail(Error::internal("PNG encoding failed"));
       scan.pngs.emplace_back(reinterpret_cast<const char*>(png), png_size);
       lept_free(png);
+      if (tiff) {
+        l_uint8* tif = nullptr;
+        size_t tif_size = 0;
+        if (pixWriteMemTiff(&tif, &tif_size, noisy.get(), bilevel ? IFF_TIFF_G4 : IFF_TIFF_ZIP) != 0) fail(Error::internal("TIFF encoding failed"));
+        scan.tiffs.emplace_back(reinterpret_cast<const char*>(tif), tif_size);
+        lept_free(tif);
+      }
       pixaAddPix(pixa.get(), noisy.release(), L_INSERT);
     }
     l_uint8* data = nullptr;
     size_t size = 0;
-    if (pixaConvertToPdfData(pixa.get(), dpi, 1.0f, L_JPEG_ENCODE, 60, "Scanned letter", &data, &size) != 0)
+    if (pixaConvertToPdfData(pixa.get(), dpi, 1.0f, bilevel ? L_G4_ENCODE : L_JPEG_ENCODE, 60, "Scanned letter", &data, &size) != 0)
       fail(Error::internal("Leptonica could not write the image-only PDF"));
     scan.pdf.assign(reinterpret_cast<const char*>(data), size);
     lept_free(data);

@@ -228,6 +228,14 @@ std::string make_licence(Rng& rng, const PersonDetail& p) {
 constexpr std::array<std::string_view, 12> kMonthNames{"January", "February", "March",     "April",   "May",      "June",
                                                        "July",    "August",   "September", "October", "November", "December"};
 
+// A filler sentence continuing another one: "Please provide..." becomes "please provide...",
+// while "I ..." keeps its capital.
+std::string mid_sentence(std::string_view sentence) {
+  std::string s(sentence);
+  if (s.size() > 1 && s[1] != ' ' && s[0] >= 'A' && s[0] <= 'Z') s[0] = static_cast<char>(s[0] - 'A' + 'a');
+  return s;
+}
+
 // The date of birth phrase: cue as plain text, the date as the identifier.
 Paragraph dob_pieces(Rng& rng, const PersonDetail& p) {
   std::string date;
@@ -403,7 +411,7 @@ Letter make_letter(std::uint64_t seed, std::size_t index) {
     if (rng.chance(70)) {
       para.push_back({"I spoke to ", "", true});
       para.push_back(name_piece(rng, official, true));
-      para.push_back({" about this, and " + std::string(rng.pick(kFiller)) + " ", "", true});
+      para.push_back({" about this, and " + mid_sentence(rng.pick(kFiller)) + " ", "", true});
     }
     if (about_relative && rng.chance(50)) {
       para.push_back({"My " + std::string(relative.female ? "mother" : "father") + ", ", "", true});

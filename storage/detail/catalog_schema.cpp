@@ -111,6 +111,85 @@ CREATE TABLE jobs (
 );
 CREATE INDEX jobs_state ON jobs(state, num);
 )sql"},
+      {"redaction review: marks proposed, decided and released per document", R"sql(
+-- One review per document: the version every mark's geometry refers to (the searchable
+-- version when one exists, else the original) and the salt of the marks' text hashes.
+CREATE TABLE redaction_reviews (
+  document_id TEXT PRIMARY KEY REFERENCES documents(id),
+  version_id TEXT NOT NULL REFERENCES versions(id),
+  salt TEXT NOT NULL CHECK (length(salt) = 32),
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+-- A mark never holds the text it covers: only a salted hash (white space removed, ASCII
+-- lower-cased) and a masked preview. Reviewers who need the text re-read it from the source
+-- version (an audited view); release re-derives it for verification.
+CREATE TABLE redaction_marks (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  document_id TEXT NOT NULL REFERENCES redaction_reviews(document_id),
+  version_id TEXT NOT NULL REFERENCES versions(id),
+  page INTEGER NOT NULL CHECK (page >= 0),
+  kind TEXT NOT NULL CHECK (kind IN ('text', 'area', 'whole_page')),
+  quads TEXT NOT NULL CHECK (json_valid(quads)),
+  detector TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  text_hash TEXT CHECK (text_hash IS NULL OR length(text_hash) = 64),
+  preview TEXT,
+  term_hashes TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(term_hashes)),
+  status TEXT NOT NULL CHECK (status IN ('proposed', 'accepted', 'rejected')),
+  author TEXT NOT NULL,
+  created TEXT NOT NULL,
+  decided_by TEXT,
+  decided TEXT,
+  released_in TEXT REFERENCES versions(id)
+);
+CREATE INDEX redaction_marks_document ON redaction_marks(document_id, status);
+-- Proposing twice does not duplicate a mark.
+CREATE UNIQUE INDEX redaction_marks_unique ON redaction_marks(version_id, page, kind, detector, quads);
+-- Every decision ever taken (the mark row holds the latest).
+CREATE TABLE redaction_decisions (
+  num INTEGER PRIMARY KEY,
+  mark_id TEXT NOT NULL REFERENCES redaction_marks(id),
+  decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+  decided_by TEXT NOT NULL,
+  decided TEXT NOT NULL,
+  audit_seq INTEGER NOT NULL
+);
+CREATE INDEX redaction_decisions_mark ON redaction_decisions(mark_id, num);
+)sql"},
+      // pipeline/bundle_store: disclosure bundles built from the store (one row per bundle,
+      // keyed by the job that built it) and the blobs of its files. Blob references here are
+      // releases of redacted material: never remove them as orphans.
+      {"disclosure bundles and their files", R"sql(
+CREATE TABLE bundles (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,              -- the job ID that built it
+  reference TEXT NOT NULL,
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  total_pages INTEGER NOT NULL CHECK (total_pages >= 0),
+  documents TEXT NOT NULL CHECK (json_valid(documents)),  -- [{document_id, version_id, kind, basis}]
+  options TEXT NOT NULL CHECK (json_valid(options)),
+  manifest TEXT NOT NULL CHECK (json_valid(manifest))
+);
+CREATE TABLE bundle_files (
+  bundle_id TEXT NOT NULL REFERENCES bundles(id),
+  role TEXT NOT NULL CHECK (role IN ('part', 'index', 'manifest', 'readme', 'package')),
+  number INTEGER NOT NULL CHECK (number >= 0),
+  name TEXT NOT NULL,
+  sha256 TEXT NOT NULL CHECK (length(sha256) = 64),
+  size INTEGER NOT NULL CHECK (size >= 0),
+  pages INTEGER NOT NULL DEFAULT 0,
+  first_stamp TEXT NOT NULL DEFAULT '',
+  last_stamp TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (bundle_id, role, number)
+);
+CREATE INDEX bundle_files_sha256 ON bundle_files(sha256);
+-- Every blob something refers to: fsck reports (and --repair removes) blobs outside this view.
+-- A later migration that stores blob hashes in a new table recreates the view with it.
+CREATE VIEW blob_references AS SELECT sha256 FROM versions UNION SELECT sha256 FROM bundle_files;
+)sql"},
       {"intake: full-text search index, one row per page of a document's text (pipeline/search_index)", R"sql(
 -- rowid is the page's own key; document, version and page are stored beside the text but not
 -- indexed for matching. Diacritics are folded so that "cafe" finds "café".
@@ -120,6 +199,131 @@ CREATE VIRTUAL TABLE search_pages USING fts5(
   version_id UNINDEXED,
   page UNINDEXED,
   tokenize = 'unicode61 remove_diacritics 2'
+);
+)sql"},
+      {"cases: case rows, history, links, participants, role grants, reference sequences; topic directory", R"sql(
+-- workflows/case_store.cpp owns these tables. Dates are ISO "YYYY-MM-DD" (UK civil dates), so
+-- text order is date order; times are UTC text as format_utc() writes them.
+CREATE TABLE cases (
+  num INTEGER PRIMARY KEY,
+  id TEXT NOT NULL UNIQUE,
+  reference TEXT NOT NULL UNIQUE,
+  type TEXT NOT NULL,
+  stage TEXT NOT NULL,
+  closed INTEGER NOT NULL DEFAULT 0 CHECK (closed IN (0, 1)),
+  outcome TEXT,                         -- answered, rejected, transferred, lapsed (when closed)
+  division TEXT NOT NULL,
+  received TEXT NOT NULL,
+  named_day TEXT,
+  extended INTEGER NOT NULL DEFAULT 0,
+  requester_name TEXT NOT NULL DEFAULT '',
+  requester_address TEXT NOT NULL DEFAULT '',
+  requester_email TEXT NOT NULL DEFAULT '',
+  requester_postcode TEXT NOT NULL DEFAULT '',
+  match_name TEXT NOT NULL DEFAULT '',   -- normalised for same-requester matching
+  match_email TEXT NOT NULL DEFAULT '',
+  match_postcode TEXT NOT NULL DEFAULT '',
+  match_address TEXT NOT NULL DEFAULT '',
+  mp TEXT NOT NULL DEFAULT '',
+  topic TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  owner TEXT NOT NULL DEFAULT '',
+  holder TEXT NOT NULL DEFAULT '',
+  holder_since TEXT NOT NULL,
+  action_needed TEXT NOT NULL DEFAULT '',
+  allocation TEXT NOT NULL DEFAULT '',  -- '', offered, accepted
+  due TEXT NOT NULL,
+  due_time TEXT NOT NULL DEFAULT '',
+  deadline TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(deadline)),
+  clock_stops TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(clock_stops)),
+  paused_since TEXT,                    -- the open clock stop (awaiting clarification)
+  closed_on TEXT,
+  on_time INTEGER,                      -- answered cases: 1 if answered by the deadline
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  metadata TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(metadata))
+);
+CREATE INDEX cases_team_open ON cases(team, due, num) WHERE closed = 0;
+CREATE INDEX cases_holder_open ON cases(holder, due, num) WHERE closed = 0;
+CREATE INDEX cases_open_due ON cases(due, num) WHERE closed = 0;
+CREATE INDEX cases_stage ON cases(stage, paused_since) WHERE closed = 0;
+CREATE INDEX cases_closed_type ON cases(type, closed_on) WHERE closed = 1;
+CREATE INDEX cases_match_email ON cases(match_email) WHERE match_email <> '';
+CREATE INDEX cases_match_name ON cases(match_name, match_postcode) WHERE match_name <> '';
+CREATE INDEX cases_match_address ON cases(match_address, match_postcode) WHERE match_address <> '';
+CREATE TABLE case_sequences (
+  type TEXT NOT NULL,
+  year INTEGER NOT NULL,
+  next INTEGER NOT NULL,
+  PRIMARY KEY (type, year)
+);
+CREATE TABLE case_events (
+  num INTEGER PRIMARY KEY,
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  role TEXT NOT NULL DEFAULT '',
+  action TEXT NOT NULL,
+  from_stage TEXT NOT NULL DEFAULT '',
+  to_stage TEXT NOT NULL DEFAULT '',
+  reason TEXT NOT NULL DEFAULT '',
+  details TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(details))
+);
+CREATE INDEX case_events_case ON case_events(case_id, num);
+CREATE TABLE case_documents (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  document_id TEXT NOT NULL REFERENCES documents(id),
+  purpose TEXT NOT NULL DEFAULT 'letter',
+  added TEXT NOT NULL,
+  added_by TEXT NOT NULL,
+  PRIMARY KEY (case_id, document_id)
+);
+CREATE INDEX case_documents_document ON case_documents(document_id);
+CREATE TABLE case_links (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  other_id TEXT NOT NULL REFERENCES cases(id),
+  kind TEXT NOT NULL,                   -- escalated_to/escalated_from, transferred_to/from, follow_up_of/followed_by, related
+  created TEXT NOT NULL,
+  PRIMARY KEY (case_id, other_id, kind)
+);
+CREATE TABLE case_participants (
+  case_id TEXT NOT NULL REFERENCES cases(id),
+  user_name TEXT NOT NULL,
+  part TEXT NOT NULL,                   -- official, contributor, clearer
+  since TEXT NOT NULL,
+  PRIMARY KEY (case_id, user_name, part)
+);
+CREATE INDEX case_participants_user ON case_participants(user_name, case_id);
+CREATE TABLE case_role_grants (
+  user_name TEXT NOT NULL,
+  role TEXT NOT NULL,                   -- workflow roles beyond the user's own: team_leader, private_office, reviewer...
+  granted TEXT NOT NULL,
+  granted_by TEXT NOT NULL,
+  PRIMARY KEY (user_name, role)
+);
+CREATE TABLE directory_versions (
+  version INTEGER PRIMARY KEY,
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE directory_topics (
+  version INTEGER NOT NULL REFERENCES directory_versions(version),
+  path TEXT NOT NULL,                   -- hierarchical: "health/nhs/waiting-times"
+  name TEXT NOT NULL DEFAULT '',
+  team TEXT NOT NULL DEFAULT '',
+  officials TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(officials)),
+  deputies TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(deputies)),
+  keywords TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(keywords)),
+  PRIMARY KEY (version, path)
+);
+-- MinHash signatures of letters' text for near-duplicate search (workflows/similar_letters.h).
+CREATE TABLE letter_signatures (
+  num INTEGER PRIMARY KEY,
+  document_id TEXT NOT NULL UNIQUE,
+  case_id TEXT,
+  signature BLOB NOT NULL
 );
 )sql"},
   };

@@ -1,5 +1,7 @@
 #include "pipeline/test_bundle_support.h"
 
+#include <algorithm>
+#include <cstdint>
 #include <functional>
 
 namespace redbox::test::bundle {
@@ -36,6 +38,43 @@ void write_text_pdf(const std::filesystem::path& path, int pages, const std::str
   const std::string out = path.string();
   pdf_write_options opts{};
   opts.do_compress = 1;
+  ctx.call("save", [&] { pdf_save_document(ctx, d, out.c_str(), &opts); });
+}
+
+void write_large_image_pdf(const std::filesystem::path& path, int w, int h) {
+  auto ctx = mu::Context::create();
+  mu::Pixmap pix(ctx, ctx.call("pixmap", [&] { return fz_new_pixmap(ctx, fz_device_rgb(ctx), w, h, nullptr, 0); }));
+  unsigned char* s = pix->samples;
+  std::uint32_t seed = 12345;
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < 3; ++c) {
+        seed = seed * 1664525u + 1013904223u;
+        const int base = c == 0 ? x * 255 / w : c == 1 ? y * 255 / h : (x + y) * 255 / (w + h);
+        s[y * pix->stride + x * 3 + c] = static_cast<unsigned char>(std::clamp(base + static_cast<int>((seed >> 24) % 9) - 4, 0, 255));
+      }
+  mu::PdfDocument doc(ctx, ctx.call("create", [&] { return pdf_create_document(ctx); }));
+  pdf_document* d = doc.get();
+  fz_pixmap* p = pix.get();
+  ctx.call("page", [&] {
+    fz_image* image = fz_new_image_from_pixmap(ctx, p, nullptr);
+    pdf_obj* ref = pdf_add_image(ctx, d, image);
+    pdf_obj* res = pdf_new_dict(ctx, d, 1);
+    pdf_obj* xobjects = pdf_dict_put_dict(ctx, res, PDF_NAME(XObject), 1);
+    pdf_dict_puts(ctx, xobjects, "Im0", ref);
+    fz_buffer* buf = fz_new_buffer_from_shared_data(ctx, reinterpret_cast<const unsigned char*>("q 595 0 0 842 0 0 cm /Im0 Do Q\n"), 31);
+    pdf_obj* page = pdf_add_page(ctx, d, fz_make_rect(0, 0, 595, 842), 0, res, buf);
+    pdf_insert_page(ctx, d, -1, page);
+    pdf_drop_obj(ctx, page);
+    fz_drop_buffer(ctx, buf);
+    pdf_drop_obj(ctx, res);
+    pdf_drop_obj(ctx, ref);
+    fz_drop_image(ctx, image);
+  });
+  const std::string out = path.string();
+  pdf_write_options opts{};
+  opts.do_compress = 1;
+  opts.do_compress_images = 1;
   ctx.call("save", [&] { pdf_save_document(ctx, d, out.c_str(), &opts); });
 }
 

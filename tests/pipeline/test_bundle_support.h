@@ -12,6 +12,9 @@ namespace redbox::test::bundle {
 
 // A PDF of `pages` A4 pages of text down to the bottom edge (no free margin).
 void write_text_pdf(const std::filesystem::path& path, int pages, const std::string& label);
+// One A4 page covered by a w x h RGB photo-like image (smooth gradients plus noise, which Flate
+// compresses poorly and JPEG well), stored Flate-compressed.
+void write_large_image_pdf(const std::filesystem::path& path, int w, int h);
 // A PNG scan-like image, w x h pixels.
 void write_png(const std::filesystem::path& path, int w, int h);
 
