@@ -3,7 +3,11 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
 #include <fstream>
+#include <future>
+#include <mutex>
+#include <thread>
 #include <map>
 #include <set>
 
@@ -37,6 +41,8 @@ struct PlannedDocument {
   std::optional<Output> text;
   std::optional<Output> words;
   int pages = 0;
+  int original_pages = 0;           // pages of the original (more when damaged pages were left out)
+  std::vector<std::string> warnings;  // pages the OCR engine left out, naming file and page
   int pages_ocred = 0;
   std::vector<std::string> page_texts;
   std::optional<int> letter;        // 1-based within the stack
@@ -173,11 +179,11 @@ struct IntakeSettings {
 
 // OCR (and splitting) of one input into temporary files; nothing stored yet.
 std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettings& settings, const fs::path& dir,
-                                        const std::function<void(int, int)>& progress) {
+                                        int threads, const std::function<void(int, int)>& progress) {
   ocr::OcrOptions options;
   options.inputs = {source.path};
   options.output_pdf = dir / "searchable.pdf";
-  options.jobs = settings.request.jobs;
+  options.jobs = threads;
   options.languages = settings.request.languages;
   options.progress = progress;
   auto result = ocr::OcrJob(options).run();
@@ -193,6 +199,8 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
     if (!source.existing) doc.original = hash_output(source.path, source.media_type);
     doc.searchable = searchable;
     fill_text(doc, *result, dir, "document");
+    doc.warnings = result->warnings;
+    doc.original_pages = doc.pages + static_cast<int>(result->warnings.size());
     docs.push_back(std::move(doc));
     return docs;
   }
@@ -202,8 +210,10 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   auto ink = measure_ink(source.path, settings.blank);
   if (!ink) fail(about_input(ink.error(), source.display, source.path.filename().string()));
   if (static_cast<int>(ink->size()) != pages) {
-    fail(Error::internal(source.display + ": " + std::to_string(ink->size()) + " pages measured but " +
-                         std::to_string(pages) + " recognised"));
+    // A page left out (undecodable) would shift every letter boundary after it.
+    fail(Error::invalid_input(source.display + ": cannot split a stack with pages that cannot be read (" +
+                              (result->warnings.empty() ? std::string("page count mismatch") : result->warnings.front()) +
+                              "); ingest it without --split-on-blank"));
   }
   const auto letters = group_letters(*ink);
   if (letters.empty()) fail(Error::invalid_input(source.display + ": every page is blank; nothing to store"));
@@ -213,6 +223,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
   stack.file_name = source.file_name;
   stack.original = hash_output(source.path, source.media_type);
   stack.pages = pages;
+  stack.original_pages = pages;
   stack.letters = static_cast<int>(letters.size());
   for (int i = 0; i < pages; ++i) {
     if ((*ink)[static_cast<std::size_t>(i)].blank) stack.blank_pages.push_back(i + 1);
@@ -238,6 +249,7 @@ std::vector<PlannedDocument> plan_input(const Source& source, const IntakeSettin
     if (!letter_searchable) fail(about_input(letter_searchable.error(), source.display, "searchable.pdf"));
     doc.searchable = write_output(dir / (stem + ".searchable.pdf"), *letter_searchable, "application/pdf");
     fill_text(doc, subset(*result, letter_pages), dir, stem);
+    doc.original_pages = doc.pages;
     docs.push_back(std::move(doc));
   }
   return docs;
@@ -287,17 +299,112 @@ class IntakeRun {
     const auto& inputs = settings_.request.inputs;
     const nlohmann::json& checkpoint = ctx_.job().checkpoint;
     estimate_pages(checkpoint);
+    std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const nlohmann::json* state = find_state(checkpoint, i);
       if (state != nullptr && (state->value("state", "") == "done" || state->value("state", "") == "failed")) continue;
-      if (ctx_.stopping()) return Error::conflict("intake stopped before input " + std::to_string(i + 1));
-      process(i, state != nullptr ? *state : nlohmann::json::object());
+      pending.push_back(i);
     }
-    ctx_.progress(done_pages_, std::max(done_pages_, total_pages_), "done");
+    // Several inputs are recognised at once (a folder of one-page letters would otherwise use
+    // one core), sharing the OCR threads; they are stored one by one in input order.
+    const int jobs = settings_.request.jobs > 0
+                         ? settings_.request.jobs
+                         : std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+    for (std::size_t at = 0; at < pending.size();) {
+      if (ctx_.stopping()) return Error::conflict("intake stopped before input " + std::to_string(pending[at] + 1));
+      const std::size_t window = std::min<std::size_t>(static_cast<std::size_t>(jobs), pending.size() - at);
+      const int threads = std::max(1, jobs / static_cast<int>(window));
+      std::vector<std::future<PlannedInput>> planning;
+      for (std::size_t k = 0; k < window; ++k) {
+        const std::size_t index = pending[at + k];
+        const nlohmann::json* state = find_state(checkpoint, index);
+        nlohmann::json previous = state != nullptr ? *state : nlohmann::json::object();
+        planning.push_back(std::async(std::launch::async, [this, index, previous, threads] {
+          return plan_one(index, previous, threads);
+        }));
+      }
+      for (auto& f : planning) {
+        PlannedInput planned = f.get();
+        finish_one(planned);
+      }
+      at += window;
+    }
+    report("done");
     return result_from(checkpoint_now_);
   }
 
  private:
+  // One input read and recognised into temporary files, not stored yet.
+  struct PlannedInput {
+    std::size_t index = 0;
+    std::vector<std::string> stale;  // blobs a dead run of this input staged
+    std::string label;
+    std::optional<TempDir> tmp;
+    std::optional<Source> source;
+    std::vector<PlannedDocument> plan;
+    Status status;
+    int recognised = 0;              // pages counted into progress while recognising
+  };
+
+  void report(const std::string& stage) {
+    std::lock_guard lock(progress_mutex_);
+    const std::int64_t done = done_pages_ + recognising_;
+    ctx_.progress(done, std::max(done, total_pages_.load()), stage);
+  }
+
+  // Runs on a planning thread: touches only its own PlannedInput, thread-safe stores, and the
+  // progress counters.
+  PlannedInput plan_one(std::size_t index, const nlohmann::json& previous, int threads) {
+    PlannedInput p;
+    p.index = index;
+    const IntakeInput& input = settings_.request.inputs[index];
+    for (const auto& sha : previous.value("derived", nlohmann::json::array())) p.stale.push_back(sha.get<std::string>());
+    p.label = input.document_id.empty() ? input.path.filename().string() : input.document_id;
+    // Reading and recognising the input: any error here is this input's own (hostile file,
+    // encrypted, not a document) and the batch goes on.
+    p.status = guard([&] {
+      auto tmp = TempDir::create("redbox-intake-");
+      if (!tmp) fail(tmp.error());
+      p.tmp.emplace(std::move(*tmp));
+      p.source = resolve(store_, input);
+      int last = 0;
+      auto progress = [this, &p, &last](int done, int /*total*/) {
+        recognising_ += done - last;
+        p.recognised += done - last;
+        last = done;
+        report("OCR " + p.label);
+      };
+      p.plan = plan_input(*p.source, settings_, p.tmp->path(), threads, progress);
+    });
+    return p;
+  }
+
+  // On the handler thread, in input order: stores a recognised input, or records its failure.
+  void finish_one(PlannedInput& p) {
+    recognising_ -= p.recognised;
+    Status outcome = p.status;
+    if (outcome) {
+      // Storing: a conflict (the file changed under us) is this input's; anything else is the
+      // store's trouble and stops the job (it can be resumed).
+      auto stored = guard([&] { store_plan(p.index, *p.source, p.plan, p.stale); });
+      if (stored) return;
+      if (stored.error().kind != ErrorKind::conflict) fail(stored.error());
+      outcome = stored;
+    }
+    remove_stale_blobs(store_, p.stale);
+    const Error& e = outcome.error();
+    // The message may name the file (personal data): debug only; the job result carries it.
+    spdlog::debug("intake job {}: input {} failed: {}", ctx_.job().id, p.index + 1, e.describe());
+    ctx_.commit([&](storage::CatalogWriter&, nlohmann::json& checkpoint) {
+      if (!checkpoint.contains("inputs")) checkpoint["inputs"] = nlohmann::json::object();
+      checkpoint["inputs"][key_of(p.index)] = {{"state", "failed"}, {"error", error_json(e)}};
+      checkpoint_now_ = checkpoint;
+    });
+    total_pages_ -= estimates_[p.index];
+    estimates_[p.index] = 0;
+    report("failed " + p.label);
+  }
+
   static const nlohmann::json* find_state(const nlohmann::json& checkpoint, std::size_t index) {
     auto inputs = checkpoint.find("inputs");
     if (inputs == checkpoint.end() || !inputs->is_object()) return nullptr;
@@ -331,48 +438,7 @@ class IntakeRun {
       }
       total_pages_ += estimates_[i];
     }
-    ctx_.progress(done_pages_, total_pages_, "starting");
-  }
-
-  void process(std::size_t index, const nlohmann::json& previous) {
-    const IntakeInput& input = settings_.request.inputs[index];
-    std::vector<std::string> stale;  // staged by a dead run of this input
-    for (const auto& sha : previous.value("derived", nlohmann::json::array())) stale.push_back(sha.get<std::string>());
-    const std::string label = input.document_id.empty() ? input.path.filename().string() : input.document_id;
-    auto tmp = TempDir::create("redbox-intake-");
-    if (!tmp) fail(tmp.error());
-    // Reading and recognising the input: any error here is this input's own (hostile file,
-    // encrypted, not a document) and the batch goes on.
-    std::optional<Source> source;
-    std::vector<PlannedDocument> plan;
-    auto planned = guard([&] {
-      source = resolve(store_, input);
-      const std::int64_t base = done_pages_;
-      auto progress = [this, base, label](int done, int /*total*/) {
-        ctx_.progress(base + done, total_pages_, "OCR " + label);
-      };
-      plan = plan_input(*source, settings_, tmp->path(), progress);
-    });
-    if (planned) {
-      // Storing: a conflict (the file changed under us) is this input's; anything else is the
-      // store's trouble and stops the job (it can be resumed).
-      auto stored = guard([&] { store_plan(index, *source, plan, stale); });
-      if (stored) return;
-      if (stored.error().kind != ErrorKind::conflict) fail(stored.error());
-      planned = stored;
-    }
-    remove_stale_blobs(store_, stale);
-    const Error& e = planned.error();
-    // The message may name the file (personal data): debug only; the job result carries it.
-    spdlog::debug("intake job {}: input {} failed: {}", ctx_.job().id, index + 1, e.describe());
-    ctx_.commit([&](storage::CatalogWriter&, nlohmann::json& checkpoint) {
-      if (!checkpoint.contains("inputs")) checkpoint["inputs"] = nlohmann::json::object();
-      checkpoint["inputs"][key_of(index)] = {{"state", "failed"}, {"error", error_json(e)}};
-      checkpoint_now_ = checkpoint;
-    });
-    total_pages_ -= estimates_[index];
-    estimates_[index] = 0;
-    ctx_.progress(done_pages_, total_pages_, "failed " + label);
+    report("starting");
   }
 
   void store_plan(std::size_t index, const Source& source, const std::vector<PlannedDocument>& plan,
@@ -435,8 +501,7 @@ class IntakeRun {
     total_pages_ += pages_stored - estimates_[index];
     estimates_[index] = pages_stored;
     done_pages_ += pages_stored;
-    ctx_.progress(done_pages_, total_pages_, "stored " + std::to_string(index + 1) + " of " +
-                                                 std::to_string(settings_.request.inputs.size()));
+    report("stored " + std::to_string(index + 1) + " of " + std::to_string(settings_.request.inputs.size()));
   }
 
   nlohmann::json commit_document(storage::CatalogWriter& w, const Source& source, const PlannedDocument& doc,
@@ -448,6 +513,7 @@ class IntakeRun {
     }();
     nlohmann::json intake = {{"job", ctx_.job().id}, {"role", doc.role}, {"pages", doc.pages}};
     if (doc.role != "stack") intake["pages_ocred"] = doc.pages_ocred;
+    if (!doc.warnings.empty()) intake["warnings"] = doc.warnings;
     nlohmann::json fields = doc.role == "stack" ? nlohmann::json::object() : settings_.fields.extract(full_text);
 
     std::string document_id;
@@ -475,7 +541,7 @@ class IntakeRun {
       }
       nd.metadata = {{"intake", intake}};
       if (!fields.empty()) nd.metadata["fields"] = fields;
-      nd.original = new_version(storage::VersionKind::original, *doc.original, doc.pages);
+      nd.original = new_version(storage::VersionKind::original, *doc.original, doc.original_pages);
       storage::Document created = w.create_document(nd, actor);
       document_id = created.id;
       original_version = created.versions.front().id;
@@ -503,6 +569,7 @@ class IntakeRun {
 
     nlohmann::json view = {{"id", document_id}, {"file_name", doc.file_name}, {"pages", doc.pages}, {"role", doc.role}};
     if (doc.letter) view["letter"] = *doc.letter;
+    if (!doc.warnings.empty()) view["warnings"] = doc.warnings;
     return view;
   }
 
@@ -557,9 +624,11 @@ class IntakeRun {
   storage::Store& store_;
   IntakeSettings settings_;
   nlohmann::json checkpoint_now_ = nlohmann::json::object();
-  std::vector<std::int64_t> estimates_;
-  std::int64_t done_pages_ = 0;
-  std::int64_t total_pages_ = 0;
+  std::vector<std::int64_t> estimates_;  // handler thread only
+  std::mutex progress_mutex_;            // JobContext::progress is called from planning threads
+  std::atomic<std::int64_t> done_pages_{0};    // stored (or done before a resume)
+  std::atomic<std::int64_t> recognising_{0};   // recognised by inputs not stored yet
+  std::atomic<std::int64_t> total_pages_{0};
 };
 
 }  // namespace
@@ -669,6 +738,9 @@ IntakeSummary intake_summary(const nlohmann::json& result) {
     doc.pages = d.value("pages", 0);
     doc.role = d.value("role", "");
     if (d.contains("letter")) doc.letter = d.value("letter", 0);
+    for (const auto& w : d.value("warnings", nlohmann::json::array())) {
+      if (w.is_string()) doc.warnings.push_back(w.get<std::string>());
+    }
     s.documents.push_back(std::move(doc));
   }
   for (const auto& f : result.value("failed", nlohmann::json::array())) {

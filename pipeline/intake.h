@@ -78,6 +78,7 @@ struct IntakeDocument {
   int pages = 0;
   std::optional<int> letter;  // 1-based, when split from a stack
   std::string role;         // "file", "letter", "stack", "upload"
+  std::vector<std::string> warnings;  // pages left out because they cannot be decoded
 };
 struct IntakeFailure {
   std::string input;

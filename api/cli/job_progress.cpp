@@ -74,6 +74,7 @@ int print_intake_job(CommandContext& ctx, const pipeline::Job& job, bool resumed
       ctx.out << d.id << "  " << d.pages << (d.pages == 1 ? " page   " : " pages  ") << d.file_name;
       if (d.role == "stack") ctx.out << "  (stack as received)";
       ctx.out << "\n";
+      for (const auto& w : d.warnings) ctx.err << "redbox: warning: " << w << "\n";
     }
   }
   for (const auto& f : summary.failed) {

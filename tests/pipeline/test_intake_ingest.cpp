@@ -212,6 +212,26 @@ TEST_CASE("intake: --split-on-blank makes one document per letter of a scanned s
   CHECK(data.redbox({"fsck"}).exit_code == 0);
 }
 
+TEST_CASE("intake: --split-on-blank on a multi-page TIFF stack", "[intake][ingest][split]") {
+  Data data;
+  fs::path stack = data.dir.path() / "stack.tif";
+  ti::scanned_tiff(stack, {{"Letter about street lighting", 0.003}, {"", 0.005}, {"Letter about dog fouling", 0.003}});
+  auto r = data.redbox({"ingest", stack.string(), "--split-on-blank", "--jobs", "2"});
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  auto store = storage::open_store(data.path).value();
+  auto docs = all_documents(store);
+  REQUIRE(docs.size() == 3);
+  CHECK(docs[0].media_type == "image/tiff");  // the stack exactly as received
+  for (std::size_t i = 1; i < 3; ++i) {
+    CHECK(docs[i].media_type == "application/pdf");  // each letter: its page images as a PDF
+    CHECK(docs[i].page_count == 1);
+  }
+  auto hits = search_json(data, "fouling");
+  REQUIRE(hits.size() == 1);
+  CHECK(hits[0]["document_id"] == docs[2].id);
+}
+
 TEST_CASE("intake: hostile and non-document files are reported; the batch goes on", "[intake][ingest][hostile]") {
   Data data;
   fs::path in = data.folder("mixed");
@@ -224,6 +244,8 @@ TEST_CASE("intake: hostile and non-document files are reported; the batch goes o
   ti::write_bytes(in / "notes.txt", "just some text, not a letter\n");
   fs::copy_file("/bin/true", in / "program.pdf");
   ti::write_bytes(in / "zz-good.pdf", ti::text_pdf({kLetter}));
+  // A multi-page TIFF with one page libtiff cannot decode: stored without it, with a warning.
+  fs::copy_file(data_path("corpus/scans/multipage.tiff"), in / "zz-partly-damaged.tiff");
 
   auto r = data.redbox({"ingest", in.string(), "--jobs", "1"});
   INFO(r.out << r.err);
@@ -240,6 +262,13 @@ TEST_CASE("intake: hostile and non-document files are reported; the batch goes o
   std::set<std::string> names;
   for (const auto& d : docs) names.insert(d.file_name);
   CHECK(names.contains("zz-good.pdf"));
+  CHECK(names.contains("zz-partly-damaged.tiff"));
+  CHECK(r.err.find("warning: zz-partly-damaged.tiff") != std::string::npos);
+  for (const auto& d : docs) {
+    if (d.file_name != "zz-partly-damaged.tiff") continue;
+    CHECK(d.metadata["intake"]["warnings"].size() == 1);
+    CHECK(d.metadata["intake"]["pages"] == 2);
+  }
   for (const char* name : {"invalid.pdf", "empty.pdf", "notes.txt", "program.pdf", "hugemono.pdf"}) {
     CHECK_FALSE(names.contains(name));
   }
