@@ -212,6 +212,18 @@ CREATE TABLE letter_signatures (
   case_id TEXT,
   signature BLOB NOT NULL
 );
+-- Topic suggestion's model: word counts of earlier letters per topic (workflows/letter_model.h).
+CREATE TABLE topic_word_counts (
+  topic TEXT NOT NULL,
+  word TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (topic, word)
+) WITHOUT ROWID;
+CREATE TABLE topic_letter_counts (
+  topic TEXT PRIMARY KEY,
+  letters INTEGER NOT NULL,
+  words INTEGER NOT NULL
+);
 )sql"},
   };
   return list;
