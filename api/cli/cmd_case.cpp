@@ -12,6 +12,7 @@
 #include "workflows/case_store.h"
 #include "workflows/environment.h"
 #include "workflows/letter_model.h"
+#include "workflows/notify_dispatch.h"
 #include "workflows/text_pdf.h"
 
 namespace redbox::cli {
@@ -59,6 +60,9 @@ Subcommands:
                                 signature, and the case topic's word counts
   similar --text-file F [--threshold 0.5]   earlier letters that are near-duplicates
   suggest-topic --text-file F   topics for a letter, with confidence (history, else keywords)
+  notify [--dry-run]            send the notifications due (events since the last run; once a day
+                                due-soon and overdue reminders) by SMTP, inside working hours
+                                (config.json "notifications"; --dry-run only lists them)
   recompute-deadlines           recompute open cases' deadlines (after a calendar change)
   grant USER ROLE | revoke USER ROLE   workflow roles beyond the user's own (team_leader,
                                 private_office, reviewer...); admin only
@@ -187,7 +191,7 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
                         .option("comment").option("to").option("on").option("transfer-to").option("letter-out")
                         .option("after-days").option("holder").option("stage").option("due-before").option("limit")
                         .option("cursor").option("user").option("what").option("purpose").option("case").option("kind")
-                        .option("out").option("text-file").option("threshold").flag("all")
+                        .option("out").option("text-file").option("threshold").flag("all").flag("dry-run")
                         .parse(argv);
   if (args.help()) {
     ctx.out << kUsage;
@@ -445,6 +449,26 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
       if (!ctx.global.json) ctx.out << t.topic << "  " << t.confidence << "  (" << t.method << ")\n";
     }
     if (ctx.global.json) ctx.out << nlohmann::json{{"suggestions", j}}.dump() << "\n";
+    return 0;
+  }
+  if (sub == "notify") {
+    auto settings = NotificationSettings::from_config(s.store.config.raw).value();
+    auto r = dispatch_notifications(*s.store.catalog, s.env.types, s.env.calendar, settings, SystemClock::instance().now(),
+                                    !args.has("dry-run"))
+                 .value();
+    if (ctx.global.json) {
+      nlohmann::json m = nlohmann::json::array();
+      for (const auto& n : r.messages) m.push_back({{"to", n.recipient}, {"subject", n.subject}, {"event", n.event}, {"urgency", n.urgency}});
+      nlohmann::json j = {{"deferred", r.deferred}, {"messages", m}, {"no_address", r.no_address}};
+      if (r.deferred) j["deliver_at"] = format_utc(r.deliver_at);
+      ctx.out << j.dump() << "\n";
+    } else if (r.deferred) {
+      ctx.out << "outside working hours: nothing sent; run again at " << format_utc(r.deliver_at) << "\n";
+    } else {
+      for (const auto& n : r.messages) ctx.out << n.recipient << ": " << n.subject << "\n";
+      for (const auto& w : r.no_address) ctx.out << "no address for " << w << " (config.json notifications.addresses)\n";
+      ctx.out << r.messages.size() << " message(s) " << (args.has("dry-run") ? "would be sent" : "sent") << "\n";
+    }
     return 0;
   }
   if (sub == "recompute-deadlines") {

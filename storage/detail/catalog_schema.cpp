@@ -219,6 +219,14 @@ CREATE TABLE topic_word_counts (
   count INTEGER NOT NULL,
   PRIMARY KEY (topic, word)
 ) WITHOUT ROWID;
+-- Where notification dispatch got to (workflows/notify_dispatch.h): the last case event
+-- notified and the last day due-soon/overdue reminders went out.
+CREATE TABLE notification_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_event INTEGER NOT NULL,
+  last_daily TEXT NOT NULL
+);
+INSERT INTO notification_state (id, last_event, last_daily) VALUES (1, 0, '');
 CREATE TABLE topic_letter_counts (
   topic TEXT PRIMARY KEY,
   letters INTEGER NOT NULL,

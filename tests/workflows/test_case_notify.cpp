@@ -12,6 +12,7 @@
 
 #include "case_fixture.h"
 #include "workflows/notify.h"
+#include "workflows/notify_dispatch.h"
 
 extern char** environ;
 
@@ -135,4 +136,58 @@ TEST_CASE("notifications: content and urgency, working hours, digest, delivered 
   auto refused = send_smtp(smtp, {note});
   REQUIRE_FALSE(refused);
   CHECK(refused.error().kind == ErrorKind::io);
+}
+
+TEST_CASE("notification dispatch: events and due reminders to the people who must act, in working hours, once") {
+  test::CaseFixture f("2026-03-02");
+  NewCase n;
+  n.type = "mp-official";
+  n.received = day("2026-02-02");  // due 2 March: due today
+  n.team = "Health Policy";
+  Case c = f.service->create(f.actor("ian"), n).value();
+  TriageRequest accept;
+  accept.decision = TriageDecision::accept;
+  f.service->triage(f.actor("ian"), c.id, accept).value();
+  f.service->allocate(f.actor("carla"), c.id, "colin").value();
+  f.service->request_contribution(f.actor("carla"), c.id, "olive", "the 2025 figures").value();
+
+  auto settings = NotificationSettings::from_config(nlohmann::json::parse(R"({"notifications": {
+      "addresses": {"colin": "colin@dept.example", "olive": "olive@dept.example"},
+      "base_url": "https://redbox.dept", "working_hours": {"start": "09:00", "end": "17:30"}}})")).value();
+  // 07:00 on a working day: deferred to 09:00, nothing consumed.
+  auto early = std::chrono::sys_days(day("2026-03-02")) + std::chrono::hours(7);
+  auto deferred = dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, early, false).value();
+  CHECK(deferred.deferred);
+  CHECK(format_utc(deferred.deliver_at) == "2026-03-02T09:00:00.000Z");
+
+  auto dry = dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), false).value();
+  REQUIRE(dry.messages.size() == 3);  // colin: allocated + due today; olive: contribution requested
+  std::map<std::string, int> per;
+  for (const auto& m : dry.messages) per[m.recipient + " " + m.event]++;
+  CHECK(per["colin@dept.example allocated"] == 1);
+  CHECK(per["colin@dept.example due_soon"] == 1);
+  CHECK(per["olive@dept.example contribution_requested"] == 1);
+  CHECK(NotificationSettings::from_config(nlohmann::json::parse(R"({"notifications": {"working_hours": {"start": "9am"}}})")).error().kind ==
+        ErrorKind::invalid_input);
+  // Sending without SMTP settings is refused and consumes nothing.
+  CHECK_FALSE(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true));
+
+  if (!test::have_program("python3")) return;
+  auto dir = test::temp_dir();
+  SmtpServer server(dir.path());
+  REQUIRE(server.port > 0);
+  SmtpSettings smtp;
+  smtp.port = server.port;
+  settings.smtp = smtp;
+  settings.digest = true;
+  auto sent = dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value();
+  REQUIRE(sent.messages.size() == 2);  // colin's two as one digest, olive's one
+  auto got = server.messages(2);
+  REQUIRE(got.size() == 2);
+  std::string all = got[0] + got[1];
+  CHECK(all.find("Redbox daily digest 2026-03-02: 2 item(s)") != std::string::npos);
+  CHECK(all.find("Contribution requested: " + c.reference) != std::string::npos);
+  CHECK(all.find("https://redbox.dept/cases/" + c.id) != std::string::npos);
+  // Consumed: a second run the same day sends nothing.
+  CHECK(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value().messages.empty());
 }
