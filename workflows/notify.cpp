@@ -5,6 +5,8 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <httplib.h>
+
 #include <algorithm>
 #include <cstring>
 
@@ -197,6 +199,32 @@ Status send_smtp(const SmtpSettings& settings, const std::vector<Notification>& 
     }
     s.send("QUIT\r\n", "QUIT");
     s.expect(221, "QUIT");
+  });
+}
+
+Status post_webhook(const std::string& url, const Notification& message, std::chrono::seconds timeout) {
+  return guard([&] {
+    // scheme://host[:port]/path
+    auto scheme_end = url.find("://");
+    if (scheme_end == std::string::npos) fail(Error::invalid_input("webhook URL '" + url + "': expected http:// or https://"));
+    std::string scheme = url.substr(0, scheme_end);
+    if (scheme != "http" && scheme != "https") fail(Error::invalid_input("webhook URL: scheme must be http or https"));
+    auto path_start = url.find('/', scheme_end + 3);
+    std::string origin = url.substr(0, path_start);
+    std::string path = path_start == std::string::npos ? "/" : url.substr(path_start);
+    httplib::Client client(origin);
+    client.set_connection_timeout(timeout);
+    client.set_read_timeout(timeout);
+    client.set_write_timeout(timeout);
+    nlohmann::json body = message.payload;
+    if (body.is_object()) {
+      body["subject"] = message.subject;
+      body["urgency"] = message.urgency;
+    }
+    auto res = client.Post(path, body.dump(), "application/json");
+    std::string host = origin.substr(scheme_end + 3);
+    if (!res) fail(Error::io("webhook to " + host + ": " + httplib::to_string(res.error())));
+    if (res->status < 200 || res->status >= 300) fail(Error::io("webhook to " + host + ": HTTP " + std::to_string(res->status)));
   });
 }
 

@@ -60,4 +60,8 @@ struct SmtpSettings {
 // naming the step and the server's reply on failure.
 Status send_smtp(const SmtpSettings& settings, const std::vector<Notification>& messages);
 
+// Posts the notification's payload as JSON to an http:// or https:// URL (a chat or ticketing
+// webhook); success is any 2xx. io error naming the URL's host and the status otherwise.
+Status post_webhook(const std::string& url, const Notification& message, std::chrono::seconds timeout = std::chrono::seconds(10));
+
 }  // namespace redbox::workflows

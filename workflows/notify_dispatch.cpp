@@ -53,6 +53,7 @@ Result<NotificationSettings> NotificationSettings::from_config(const nlohmann::j
       if (wh.contains("end")) s.hours.end_minutes = parse_hhmm(wh["end"], "end");
       if (s.hours.end_minutes <= s.hours.start_minutes) fail(Error::invalid_input("config.json: notifications.working_hours: end must be after start"));
     }
+    s.webhook_url = n.value("webhook", std::string());
     if (n.contains("smtp")) {
       const auto& m = n["smtp"];
       SmtpSettings smtp;
@@ -145,8 +146,19 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
   }
   if (!send) return report;
   if (!report.messages.empty()) {
-    if (!settings.smtp) return Error::invalid_input("config.json: notifications.smtp is not set: nowhere to send " + std::to_string(report.messages.size()) + " message(s)");
-    if (Status s = send_smtp(*settings.smtp, report.messages); !s) return s.error();
+    if (!settings.smtp && settings.webhook_url.empty()) {
+      return Error::invalid_input("config.json: notifications has neither smtp nor webhook: nowhere to send " +
+                                  std::to_string(report.messages.size()) + " message(s)");
+    }
+    // E-mail first, then the webhook; a failure of either leaves the state untouched, so the
+    // next run retries (a recipient may then get a message twice rather than never).
+    if (settings.smtp) {
+      if (Status s = send_smtp(*settings.smtp, report.messages); !s) return s.error();
+    }
+    for (const auto& m : report.messages) {
+      if (settings.webhook_url.empty()) break;
+      if (Status s = post_webhook(settings.webhook_url, m); !s) return s.error();
+    }
   }
   Status w = catalog.write([&](storage::CatalogWriter& wr) {
     wr.db().prepare("UPDATE notification_state SET last_event = ?, last_daily = ? WHERE id = 1")

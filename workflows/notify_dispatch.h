@@ -9,7 +9,7 @@
 // Settings: config.json {"notifications": {"smtp": {"host": "127.0.0.1", "port": 25, "from":
 // "redbox@dept"}, "addresses": {"carla": "carla@dept", "team:Health Policy": "health@dept"},
 // "base_url": "https://redbox.dept", "digest": false, "due_soon_working_days": 2,
-// "working_hours": {"start": "09:00", "end": "17:30"}}}.
+// "working_hours": {"start": "09:00", "end": "17:30"}, "webhook": "https://chat.dept/hook"}}.
 // Thread-safety: one dispatcher at a time per data folder (the state row serialises them).
 #pragma once
 
@@ -32,6 +32,7 @@ struct NotificationSettings {
   bool digest = false;
   int due_soon_working_days = 2;
   std::optional<SmtpSettings> smtp;
+  std::string webhook_url;         // each message's payload is also POSTed here
 
   static Result<NotificationSettings> from_config(const nlohmann::json& config);
 };

@@ -10,6 +10,8 @@
 #include <filesystem>
 #include <thread>
 
+#include <httplib.h>
+
 #include "case_fixture.h"
 #include "workflows/notify.h"
 #include "workflows/notify_dispatch.h"
@@ -190,4 +192,39 @@ TEST_CASE("notification dispatch: events and due reminders to the people who mus
   CHECK(all.find("https://redbox.dept/cases/" + c.id) != std::string::npos);
   // Consumed: a second run the same day sends nothing.
   CHECK(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value().messages.empty());
+}
+
+TEST_CASE("webhook notifications post the payload as JSON; failures are io errors") {
+  test::CaseFixture f("2026-03-02");
+  NewCase n;
+  n.type = "foi";
+  n.received = day("2026-03-02");
+  n.topic = "transport";
+  Case c = f.service->create(f.actor("ian"), n).value();
+  auto note = make_notification(c, *f.types.get("foi").value(), "escalated", "team@dept.example", "https://redbox.dept", f.clock.now(),
+                                HolidayCalendar::built_in());
+  httplib::Server server;
+  std::string received;
+  std::mutex m;
+  server.Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
+    std::lock_guard lock(m);
+    received = req.body;
+    res.status = 204;
+  });
+  int port = server.bind_to_any_port("127.0.0.1");
+  REQUIRE(port > 0);
+  std::thread t([&] { server.listen_after_bind(); });
+  post_webhook("http://127.0.0.1:" + std::to_string(port) + "/hook", note).throw_if_error();
+  auto bad = post_webhook("http://127.0.0.1:" + std::to_string(port) + "/missing", note);
+  server.stop();
+  t.join();
+  auto j = nlohmann::json::parse(received);
+  CHECK(j["reference"] == c.reference);
+  CHECK(j["event"] == "escalated");
+  CHECK(j["topic"] == "transport");
+  CHECK(j["deadline"] == format_date(c.due));
+  CHECK(j["link"] == "https://redbox.dept/cases/" + c.id);
+  REQUIRE_FALSE(bad);
+  CHECK(bad.error().kind == ErrorKind::io);
+  CHECK(post_webhook("ftp://x/y", note).error().kind == ErrorKind::invalid_input);
 }
