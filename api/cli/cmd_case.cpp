@@ -422,6 +422,8 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
       return 0;
     }
     if (sub == "similar") {
+      // Results name cases across the whole store: only for those who see every case.
+      if (!s.actor.sees_all()) fail(Error::forbidden(s.actor.name + " may not search letters across all cases"));
       double threshold = 0.5;
       if (auto t = args.get("threshold")) {
         try {
