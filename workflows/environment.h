@@ -2,8 +2,8 @@
 // bank-holiday calendar and the case types the installation uses, and its case settings.
 //   calendar: the explicit path, else <data>/bank-holidays.json if present, else
 //             $REDBOX_BANK_HOLIDAYS, else the built-in feed (calendar.h);
-//   types:    the shipped types, then <data>/case-types/ if present, then $REDBOX_CASE_TYPES,
-//             then the explicit folders;
+//   types:    the shipped types, then $REDBOX_CASE_TYPES, then <data>/case-types/ if present,
+//             then the explicit folders (later files override by type id);
 //   settings: <data>/config.json {"cases": {"clarification_lapse_days": 60}}.
 #pragma once
 

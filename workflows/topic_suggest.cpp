@@ -49,6 +49,24 @@ void TopicSuggester::train(const std::string& topic, std::string_view text) {
   }
 }
 
+void TopicSuggester::add_counts(const std::string& topic, std::size_t letters,
+                                const std::unordered_map<std::string, std::size_t>& words) {
+  Counts& c = topics_[topic];
+  c.documents += letters;
+  documents_ += letters;
+  for (const auto& [w, n] : words) {
+    c.words += n;
+    c.word_counts[w] += n;
+    vocabulary_[w] += n;
+  }
+}
+
+std::unordered_map<std::string, std::size_t> topic_word_counts(std::string_view text) {
+  std::unordered_map<std::string, std::size_t> out;
+  for (auto& w : tokens(text)) ++out[w];
+  return out;
+}
+
 void TopicSuggester::set_keywords(const std::vector<Topic>& topics) {
   keywords_.clear();
   for (const auto& t : topics) {

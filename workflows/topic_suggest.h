@@ -26,6 +26,8 @@ struct TopicSuggestion {
 class TopicSuggester {
  public:
   void train(const std::string& topic, std::string_view text);
+  // Adds stored counts (a model loaded from the catalog): `letters` letters with these words.
+  void add_counts(const std::string& topic, std::size_t letters, const std::unordered_map<std::string, std::size_t>& words);
   // Keyword fallback for topics without history (the directory's keywords).
   void set_keywords(const std::vector<Topic>& topics);
   // Best first, at most n.
@@ -43,5 +45,8 @@ class TopicSuggester {
   std::map<std::string, std::vector<std::string>> keywords_;
   std::size_t documents_ = 0;
 };
+
+// The words a letter contributes to the model (lower case, stop words dropped), with counts.
+std::unordered_map<std::string, std::size_t> topic_word_counts(std::string_view text);
 
 }  // namespace redbox::workflows

@@ -11,6 +11,8 @@
 #include "workflows/case_letters.h"
 #include "workflows/case_store.h"
 #include "workflows/environment.h"
+#include "workflows/letter_model.h"
+#include "workflows/notify_dispatch.h"
 #include "workflows/text_pdf.h"
 
 namespace redbox::cli {
@@ -53,6 +55,14 @@ Subcommands:
   extend CASE --reason R        apply the type's deadline extension
   letter CASE KIND [--out FILE] transfer, clarification, rejection or acknowledgement letter
   same-requester [--name N] [--email E] [--postcode P] [--address A]   earlier cases
+  record-letter CASE --document DOC --text-file F
+                                learn from a letter's text (its OCR output): near-duplicate
+                                signature, and the case topic's word counts
+  similar --text-file F [--threshold 0.5]   earlier letters that are near-duplicates
+  suggest-topic --text-file F   topics for a letter, with confidence (history, else keywords)
+  notify [--dry-run]            send the notifications due (events since the last run; once a day
+                                due-soon and overdue reminders) by SMTP, inside working hours
+                                (config.json "notifications"; --dry-run only lists them)
   recompute-deadlines           recompute open cases' deadlines (after a calendar change)
   grant USER ROLE | revoke USER ROLE   workflow roles beyond the user's own (team_leader,
                                 private_office, reviewer...); admin only
@@ -181,7 +191,7 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
                         .option("comment").option("to").option("on").option("transfer-to").option("letter-out")
                         .option("after-days").option("holder").option("stage").option("due-before").option("limit")
                         .option("cursor").option("user").option("what").option("purpose").option("case").option("kind")
-                        .option("out").flag("all")
+                        .option("out").option("text-file").option("threshold").flag("all").flag("dry-run")
                         .parse(argv);
   if (args.help()) {
     ctx.out << kUsage;
@@ -399,6 +409,68 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
       if (!ctx.global.json) ctx.out << m.reference << "  " << m.type << "  " << (m.closed ? "closed " + m.outcome : m.stage) << "\n";
     }
     if (ctx.global.json) ctx.out << nlohmann::json{{"matches", j}}.dump() << "\n";
+    return 0;
+  }
+  if (sub == "record-letter" || sub == "similar" || sub == "suggest-topic") {
+    std::string text = read_file(required(args, "text-file", "the letter's text (OCR output)"), 16ULL << 20).value();
+    if (sub == "record-letter") {
+      std::string ref = case_arg(args, "record-letter CASE --document DOC --text-file F");
+      svc.get(s.actor, ref).value();  // visibility (audited refusal)
+      record_letter(*s.store.catalog, s.actor.name, ref, required(args, "document", "the letter's document id"), text).throw_if_error();
+      if (!ctx.global.json) ctx.out << "recorded the letter for " << ref << "\n";
+      else ctx.out << nlohmann::json{{"case", ref}, {"recorded", true}}.dump() << "\n";
+      return 0;
+    }
+    if (sub == "similar") {
+      // Results name cases across the whole store: only for those who see every case.
+      if (!s.actor.sees_all()) fail(Error::forbidden(s.actor.name + " may not search letters across all cases"));
+      double threshold = 0.5;
+      if (auto t = args.get("threshold")) {
+        try {
+          threshold = std::stod(*t);
+        } catch (const std::exception&) {
+          fail(Error::invalid_input("--threshold: expected a number between 0 and 1"));
+        }
+        if (threshold < 0 || threshold > 1) fail(Error::invalid_input("--threshold: expected a number between 0 and 1"));
+      }
+      auto index = SimilarLetterIndex::load(*s.store.catalog).value();
+      auto found = index.find(minhash_signature(text), threshold, 100);
+      nlohmann::json j = nlohmann::json::array();
+      for (const auto& f : found) {
+        j.push_back({{"document", f.document_id}, {"case", f.case_id}, {"similarity", f.similarity}});
+        if (!ctx.global.json) ctx.out << f.document_id << "  case " << f.case_id << "  similarity " << f.similarity << "\n";
+      }
+      if (ctx.global.json) ctx.out << nlohmann::json{{"similar", j}, {"letters_indexed", index.size()}}.dump() << "\n";
+      return 0;
+    }
+    auto model = load_topic_suggester(*s.store.catalog).value();
+    auto suggestions = model.suggest(text, 3);
+    nlohmann::json j = nlohmann::json::array();
+    for (const auto& t : suggestions) {
+      j.push_back({{"topic", t.topic}, {"confidence", t.confidence}, {"method", t.method}});
+      if (!ctx.global.json) ctx.out << t.topic << "  " << t.confidence << "  (" << t.method << ")\n";
+    }
+    if (ctx.global.json) ctx.out << nlohmann::json{{"suggestions", j}}.dump() << "\n";
+    return 0;
+  }
+  if (sub == "notify") {
+    auto settings = NotificationSettings::from_config(s.store.config.raw).value();
+    auto r = dispatch_notifications(*s.store.catalog, s.env.types, s.env.calendar, settings, SystemClock::instance().now(),
+                                    !args.has("dry-run"))
+                 .value();
+    if (ctx.global.json) {
+      nlohmann::json m = nlohmann::json::array();
+      for (const auto& n : r.messages) m.push_back({{"to", n.recipient}, {"subject", n.subject}, {"event", n.event}, {"urgency", n.urgency}});
+      nlohmann::json j = {{"deferred", r.deferred}, {"messages", m}, {"no_address", r.no_address}};
+      if (r.deferred) j["deliver_at"] = format_utc(r.deliver_at);
+      ctx.out << j.dump() << "\n";
+    } else if (r.deferred) {
+      ctx.out << "outside working hours: nothing sent; run again at " << format_utc(r.deliver_at) << "\n";
+    } else {
+      for (const auto& n : r.messages) ctx.out << n.recipient << ": " << n.subject << "\n";
+      for (const auto& w : r.no_address) ctx.out << "no address for " << w << " (config.json notifications.addresses)\n";
+      ctx.out << r.messages.size() << " message(s) " << (args.has("dry-run") ? "would be sent" : "sent") << "\n";
+    }
     return 0;
   }
   if (sub == "recompute-deadlines") {

@@ -39,6 +39,7 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::directory_read, "directory.read", kStaff | role_bit(Role::contributor)},
     PolicyRow{Action::directory_manage, "directory.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
     PolicyRow{Action::report_read, "report.read", kStaff},
+    PolicyRow{Action::letter_search, "letter.search", kStaff},
 };
 
 const PolicyRow* row_for(Action action) {

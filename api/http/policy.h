@@ -38,6 +38,7 @@ enum class Action {
   directory_read,         // the topic directory
   directory_manage,       // import, edit the topic directory (audited)
   report_read,            // management reports
+  letter_search,          // near-duplicate letters and topic suggestion across all cases
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -7,6 +7,7 @@
 #include "api/http/routes.h"
 #include "workflows/case_letters.h"
 #include "workflows/directory.h"
+#include "workflows/letter_model.h"
 #include "workflows/reports.h"
 #include "workflows/text_pdf.h"
 
@@ -207,6 +208,42 @@ void recompute(RequestContext& ctx) {
   ctx.send_json(200, {{"moved", j}});
 }
 
+// Letters: text in the JSON body (the OCR output), at most the JSON body limit.
+
+void record_letter_route(RequestContext& ctx) {
+  auto body = ctx.read_json_body();
+  std::string id = ctx.path_param("id");
+  auto svc = case_service(ctx.store());
+  Case c = svc.get(case_actor(ctx), id).value();  // visibility (audited refusal)
+  record_letter(*ctx.store().catalog, ctx.user.name, c.id, str(body, "document", true), str(body, "text", true)).throw_if_error();
+  ctx.send_json(201, {{"case", c.id}, {"document", str(body, "document")}});
+}
+
+void similar_letters(RequestContext& ctx) {
+  auto body = ctx.read_json_body();
+  double threshold = 0.5;
+  if (body.contains("threshold")) {
+    if (!body["threshold"].is_number() || body["threshold"].get<double>() < 0 || body["threshold"].get<double>() > 1) {
+      fail(Error::invalid_input("'threshold' must be a number from 0 to 1"));
+    }
+    threshold = body["threshold"].get<double>();
+  }
+  auto index = SimilarLetterIndex::load(*ctx.store().catalog).value();
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& f : index.find(minhash_signature(str(body, "text", true)), threshold, 100)) {
+    j.push_back({{"document", f.document_id}, {"case", f.case_id}, {"similarity", f.similarity}});
+  }
+  ctx.send_json(200, {{"similar", j}, {"letters_indexed", index.size()}});
+}
+
+void suggest_topic(RequestContext& ctx) {
+  auto body = ctx.read_json_body();
+  auto model = load_topic_suggester(*ctx.store().catalog).value();
+  nlohmann::json j = nlohmann::json::array();
+  for (const auto& t : model.suggest(str(body, "text", true), 3)) j.push_back({{"topic", t.topic}, {"confidence", t.confidence}, {"method", t.method}});
+  ctx.send_json(200, {{"suggestions", j}});
+}
+
 // Directory
 
 void directory_list(RequestContext& ctx) {
@@ -272,6 +309,8 @@ void report(RequestContext& ctx) {
 
 void add_case_routes(Router& router) {
   router.post("/api/v1/cases/recompute-deadlines", Action::case_admin, recompute);
+  router.post("/api/v1/cases/similar-letters", Action::letter_search, similar_letters);
+  router.post("/api/v1/cases/suggest-topic", Action::letter_search, suggest_topic);
   router.get("/api/v1/cases", Action::case_read, list_cases);
   router.post("/api/v1/cases", Action::case_create, create_case);
   router.get("/api/v1/cases/{id}", Action::case_read, show_case);
@@ -289,6 +328,7 @@ void add_case_routes(Router& router) {
   router.post("/api/v1/cases/{id}/reallocate", Action::case_act, reallocate_case);
   router.post("/api/v1/cases/{id}/comments", Action::case_act, comment_case);
   router.post("/api/v1/cases/{id}/contributors", Action::case_act, contributor_case);
+  router.post("/api/v1/cases/{id}/letters", Action::case_act, record_letter_route);
   router.get("/api/v1/directory", Action::directory_read, directory_list);
   router.get("/api/v1/directory/versions", Action::directory_read, directory_versions);
   router.get("/api/v1/directory/resolve", Action::directory_read, directory_resolve);

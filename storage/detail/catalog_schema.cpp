@@ -325,6 +325,26 @@ CREATE TABLE letter_signatures (
   case_id TEXT,
   signature BLOB NOT NULL
 );
+-- Topic suggestion's model: word counts of earlier letters per topic (workflows/letter_model.h).
+CREATE TABLE topic_word_counts (
+  topic TEXT NOT NULL,
+  word TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (topic, word)
+) WITHOUT ROWID;
+-- Where notification dispatch got to (workflows/notify_dispatch.h): the last case event
+-- notified and the last day due-soon/overdue reminders went out.
+CREATE TABLE notification_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  last_event INTEGER NOT NULL,
+  last_daily TEXT NOT NULL
+);
+INSERT INTO notification_state (id, last_event, last_daily) VALUES (1, 0, '');
+CREATE TABLE topic_letter_counts (
+  topic TEXT PRIMARY KEY,
+  letters INTEGER NOT NULL,
+  words INTEGER NOT NULL
+);
 )sql"},
   };
   return list;

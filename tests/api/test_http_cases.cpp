@@ -78,6 +78,27 @@ TEST_CASE("cases API: roles, visibility, triage, history, directory and reports"
   CHECK(report->body.find("contributor-user,1,") != std::string::npos);
   CHECK(c.Get("/api/v1/reports/open", f.auth(Role::contributor))->status == 403);
   CHECK(c.Get("/api/v1/reports/bogus", f.auth(Role::reviewer))->status == 400);
+  // Letters: recorded against a case, then found as a near-duplicate and used for topics.
+  std::string doc = f.store->catalog->create_document(
+      [] {
+        storage::NewDocument d;
+        d.file_name = "letter.txt";
+        d.original.sha256 = std::string(64, 'a');
+        d.original.size = 1;
+        d.original.media_type = "text/plain";
+        return d;
+      }(),
+      "test").value().id;
+  std::string text = "The bus lane on the high street is blocked every morning by delivery lorries and nobody enforces it.";
+  CHECK(post_json(c, "/api/v1/cases/" + id + "/letters", f, Role::caseworker, {{"document", doc}, {"text", text}})->status == 201);
+  auto similar = post_json(c, "/api/v1/cases/similar-letters", f, Role::reviewer, {{"text", text}});
+  REQUIRE(similar->status == 200);
+  CHECK(parse_json(similar->body)["similar"][0]["case"] == id);
+  CHECK(post_json(c, "/api/v1/cases/similar-letters", f, Role::contributor, {{"text", text}})->status == 403);
+  auto topics = post_json(c, "/api/v1/cases/suggest-topic", f, Role::intake, {{"text", "lorries block the bus lane"}});
+  REQUIRE(topics->status == 200);
+  CHECK(parse_json(topics->body)["suggestions"][0]["topic"] == "transport");
+
   auto letter = c.Get(("/api/v1/cases/" + id + "/letters/acknowledgement?format=pdf").c_str(), f.auth(Role::caseworker));
   REQUIRE(letter->status == 200);
   CHECK(letter->body.rfind("%PDF-", 0) == 0);

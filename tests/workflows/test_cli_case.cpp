@@ -65,6 +65,21 @@ TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the
   CHECK(events.size() == 6);  // create, start_triage, clarification, reply, accept, allocate
   CHECK(run_redbox({"case", "move", "SAR-2026-0001", "dispatch"}, "", env).exit_code == 5);
   CHECK(run_redbox({"case", "new", "--type", "nonsense"}, "", env).exit_code == 4);
+  // Letters: recorded for near-duplicates and topic suggestion.
+  std::string doc = c["documents"][0]["document"];
+  redbox::write_file_atomic(dir.path() / "ocr.txt", "I am writing about the hospital waiting list for my surgery appointment, "
+                                                    "which the clinic has cancelled twice this year.").throw_if_error();
+  REQUIRE(run_redbox({"case", "record-letter", "SAR-2026-0001", "--document", doc, "--text-file", (dir.path() / "ocr.txt").string()}, "", env)
+              .exit_code == 0);
+  auto similar = run_redbox({"--json", "case", "similar", "--text-file", (dir.path() / "ocr.txt").string()}, "", env);
+  REQUIRE(similar.exit_code == 0);
+  auto sj = nlohmann::json::parse(similar.out);
+  REQUIRE(sj["similar"].size() == 1);
+  CHECK(sj["similar"][0]["document"] == doc);
+  auto topic = run_redbox({"--json", "case", "suggest-topic", "--text-file", (dir.path() / "ocr.txt").string()}, "", env);
+  REQUIRE(topic.exit_code == 0);
+  CHECK(nlohmann::json::parse(topic.out)["suggestions"][0]["topic"] == "health");
+
   auto report = run_redbox({"report", "open", "--csv"}, "", env);
   REQUIRE(report.exit_code == 0);
   CHECK(last_line(report.out) == "Health Policy,carla,1,1,0");  // due 9 March 2026: overdue by now
