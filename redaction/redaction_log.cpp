@@ -6,6 +6,7 @@
 #include "common/clock.h"
 #include "common/ids.h"
 #include "common/sha256.h"
+#include "common/csv.h"
 
 namespace redbox::redaction {
 
@@ -46,15 +47,7 @@ nlohmann::json RedactionLog::to_json() const {
 }
 
 namespace {
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(const std::string& s) { return csv::field(s); }
 }  // namespace
 
 std::string RedactionLog::schedule_csv() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include "common/csv.h"
 
 namespace redbox::workflows {
 
@@ -91,15 +92,7 @@ std::vector<std::pair<int, std::vector<std::string>>> csv_rows(std::string_view 
   return rows;
 }
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(const std::string& s) { return csv::field(s); }
 
 nlohmann::json list_json(const std::vector<std::string>& v) { return v; }
 

@@ -1,20 +1,13 @@
 #include "workflows/reports.h"
 
 #include <cstdio>
+#include "common/csv.h"
 
 namespace redbox::workflows {
 
 namespace {
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
-}
+std::string csv_field(const std::string& s) { return csv::field(s); }
 
 void case_rows(sql::Database& db, ReportTable& t, const std::string& where, const std::vector<std::string>& binds, std::size_t limit) {
   t.columns = {"due", "due_time", "reference", "type", "stage", "team", "holder", "action"};

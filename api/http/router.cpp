@@ -80,8 +80,13 @@ nlohmann::json RequestContext::read_json_body() {
   if (over) fail(Error::too_large("the JSON body is over the limit of " + std::to_string(cap) + " bytes"));
   if (!ok) fail(Error::invalid_input("the request body could not be read completely"));
   if (body.empty()) fail(Error::invalid_input("this route needs a JSON object body"));
-  auto json = nlohmann::json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (json.is_discarded()) fail(Error::invalid_input("the request body is not valid JSON"));
+  nlohmann::json json;
+  try {
+    json = nlohmann::json::parse(body);
+  } catch (const nlohmann::json::parse_error& e) {
+    // The parser names the byte offset and what it expected: worth passing on to the client.
+    fail(Error::invalid_input(std::string("the request body is not valid JSON: ") + e.what()));
+  }
   if (!json.is_object()) fail(Error::invalid_input("the request body must be a JSON object"));
   return json;
 }

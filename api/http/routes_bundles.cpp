@@ -48,32 +48,6 @@ class BundleService {
   std::unique_ptr<pipeline::JobQueue> queue_;
 };
 
-// The JSON body, with the parser's own description of what is wrong when it is malformed.
-json read_body(RequestContext& ctx) {
-  if (ctx.req.is_multipart_form_data()) fail(Error::invalid_input("this route takes a JSON body, not a form"));
-  const std::size_t cap = ctx.api.options.max_json_body;
-  std::string body;
-  bool over = false;
-  bool ok = ctx.content()([&](const char* data, std::size_t n) {
-    if (body.size() + n > cap) {
-      over = true;
-      return false;
-    }
-    body.append(data, n);
-    return true;
-  });
-  if (over) fail(Error::too_large("the JSON body is over the limit of " + std::to_string(cap) + " bytes"));
-  if (!ok) fail(Error::invalid_input("the request body could not be read completely"));
-  if (body.empty()) fail(Error::invalid_input("this route needs a JSON object body"));
-  try {
-    json j = json::parse(body);
-    if (!j.is_object()) fail(Error::invalid_input("the request body must be a JSON object"));
-    return j;
-  } catch (const json::parse_error& e) {
-    fail(Error::invalid_input(std::string("the request body is not valid JSON: ") + e.what()));
-  }
-}
-
 // {"documents": [...], "options": {...}} -> the job's request (a password goes to secrets).
 pipeline::StoreBundleRequest parse_request(const json& body, pipeline::BundleSecrets& secrets) {
   for (const auto& [key, value] : body.items())
@@ -127,7 +101,7 @@ pipeline::Job find_bundle_job(pipeline::JobQueue& queue, const std::string& id) 
 }
 
 void create_bundle(RequestContext& ctx, BundleService& service) {
-  const json body = read_body(ctx);
+  const json body = ctx.read_json_body();
   pipeline::StoreBundleRequest request = parse_request(body, service.secrets());
   // Refuse an unreleased document (409) or an unknown one (404) before any work is queued.
   auto released = pipeline::resolve_released(*ctx.store().catalog, request.document_ids, request.order);

@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/clock.h"
+#include "common/csv.h"
 #include "common/error.h"
 #include "common/files.h"
 #include "common/ids.h"
@@ -152,4 +153,18 @@ TEST_CASE("mupdf wrapper opens corpus files and reports bad ones as errors", "[c
   } catch (const Failure& f) {
     CHECK(f.error().kind == ErrorKind::invalid_input);
   }
+}
+
+TEST_CASE("CSV fields are quoted when needed and never run as spreadsheet formulas", "[common][csv]") {
+  CHECK(redbox::csv::field("plain") == "plain");
+  CHECK(redbox::csv::field("a,b") == "\"a,b\"");
+  CHECK(redbox::csv::field("say \"hi\"") == "\"say \"\"hi\"\"\"");
+  CHECK(redbox::csv::field("two\nlines") == "\"two\nlines\"");
+  CHECK(redbox::csv::field("=HYPERLINK(\"http://x\")") == "\"'=HYPERLINK(\"\"http://x\"\")\"");
+  CHECK(redbox::csv::field("+44 20 7946 0000") == "'+44 20 7946 0000");
+  CHECK(redbox::csv::field("@SUM(A1)") == "'@SUM(A1)");
+  CHECK(redbox::csv::field("-cmd") == "'-cmd");
+  CHECK(redbox::csv::field("-5") == "-5");
+  CHECK(redbox::csv::field("") == "");
+  CHECK(redbox::csv::row({"page", "s40(2), third party", "3"}) == "page,\"s40(2), third party\",3\r\n");
 }
