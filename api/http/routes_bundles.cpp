@@ -14,6 +14,7 @@
 #include <mutex>
 
 #include "api/cli/args.h"
+#include "api/http/blob_stream.h"
 #include "api/http/routes.h"
 #include "common/ids.h"
 #include "pipeline/bundle_store.h"
@@ -149,36 +150,7 @@ void send_file(RequestContext& ctx, const pipeline::StoredBundle& bundle, const 
   ctx.res.set_header("Content-Disposition", "attachment; filename=\"" + file.name + "\"");
   ctx.res.set_header("X-Content-SHA256", file.sha256);
   ctx.res.set_header("X-Content-Type-Options", "nosniff");
-  const std::string sha = file.sha256;
-  const std::string bundle_id = bundle.id;
-  storage::BlobStore* blobs = store.blobs.get();
-  ctx.res.set_content_provider(
-      file.size, file.media_type(), [blobs, sha, bundle_id](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::uint64_t position = 0;
-        std::uint64_t remaining = length;
-        bool client_ok = true;
-        Status s = blobs->read(sha, [&](std::string_view chunk) {
-          if (position + chunk.size() <= offset) {
-            position += chunk.size();
-            return true;
-          }
-          const std::size_t skip = position < offset ? static_cast<std::size_t>(offset - position) : 0;
-          position += chunk.size();
-          std::string_view part = chunk.substr(skip);
-          if (part.size() > remaining) part = part.substr(0, static_cast<std::size_t>(remaining));
-          if (!sink.write(part.data(), part.size())) {
-            client_ok = false;
-            return false;
-          }
-          remaining -= part.size();
-          return remaining > 0;
-        });
-        if (!s.ok()) {
-          spdlog::critical("ALARM reading bundle={} blob={} failed mid-download: {}", bundle_id, sha, s.error().describe());
-          return false;
-        }
-        return client_ok;
-      });
+  stream_blob(ctx, file.sha256, file.size, file.media_type(), "bundle=" + bundle.id);
 }
 
 pipeline::StoredBundle built_bundle(RequestContext& ctx, BundleService& service) {

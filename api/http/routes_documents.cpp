@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "api/http/blob_stream.h"
 #include "api/http/document_access.h"
 #include "api/http/routes.h"
 #include "api/http/upload.h"
@@ -28,7 +29,7 @@ void upload_document(RequestContext& ctx) {
   auto created = store.catalog->create_document(doc, ctx.user.name);
   if (!created.ok()) fail(created.error());
   spdlog::info("document created id={} sha256={} size={} by={}", created->id, received->blob.sha256,
-               received->blob.size, ctx.user.name);
+               received->blob.size, ctx.user.id);
   nlohmann::json body = to_json(*created);
   // Scans and PDFs go through intake (OCR, text, fields, search) as a queued job; the document
   // itself is already stored, so a failure to queue is logged, not returned.
@@ -117,40 +118,7 @@ void download_content(RequestContext& ctx) {
   ctx.res.set_header("X-Content-SHA256", version->sha256);
   ctx.res.set_header("X-Version-Id", version->id);
   ctx.res.set_header("X-Content-Type-Options", "nosniff");
-  const std::string sha = version->sha256;
-  const std::string version_id = version->id;
-  storage::BlobStore* blobs = store.blobs.get();
-  // httplib may ask for the bytes from an offset (a retry after a short write, or a Range
-  // request), so the provider skips to `offset` and stops after `length`.
-  ctx.res.set_content_provider(
-      version->size, version->media_type.empty() ? "application/octet-stream" : version->media_type,
-      [blobs, sha, version_id](std::size_t offset, std::size_t length, httplib::DataSink& sink) {
-        std::uint64_t position = 0;
-        std::uint64_t remaining = length;
-        bool client_ok = true;
-        Status s = blobs->read(sha, [&](std::string_view chunk) {
-          if (position + chunk.size() <= offset) {
-            position += chunk.size();
-            return true;
-          }
-          std::size_t skip = position < offset ? static_cast<std::size_t>(offset - position) : 0;
-          position += chunk.size();
-          std::string_view part = chunk.substr(skip);
-          if (part.size() > remaining) part = part.substr(0, static_cast<std::size_t>(remaining));
-          if (!sink.write(part.data(), part.size())) {
-            client_ok = false;
-            return false;
-          }
-          remaining -= part.size();
-          return remaining > 0;
-        });
-        if (!s.ok()) {
-          spdlog::critical("ALARM reading version={} blob={} failed mid-download: {}", version_id, sha,
-                           s.error().describe());
-          return false;
-        }
-        return client_ok;
-      });
+  stream_blob(ctx, version->sha256, version->size, version->media_type, "version=" + version->id);
 }
 
 }  // namespace
