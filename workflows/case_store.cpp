@@ -415,19 +415,25 @@ Date CaseService::today() const { return uk_local_time(clock_.now()).date; }
 
 namespace {
 
+// A forbidden outcome becomes a `case.refused` audit event, recorded on its own (the refused
+// change itself was rolled back).
+void record_refusal(storage::Catalog& catalog, const Status& outcome, const Actor& actor, const std::string& object,
+                    const std::string& what) {
+  if (outcome || outcome.error().kind != ErrorKind::forbidden) return;
+  storage::AuditEvent e;
+  e.actor = actor.name;
+  e.action = "case.refused";
+  e.object = object;
+  e.details = {{"operation", what}, {"reason", outcome.error().message}};
+  (void)catalog.record(e);
+}
+
 // Runs a write; a forbidden outcome is recorded in the audit log (outside the rolled-back
 // transaction) before it is returned.
 template <typename Fn>
 Status audited_write(storage::Catalog& catalog, const Actor& actor, const std::string& object, const std::string& what, Fn&& fn) {
   Status s = catalog.write(std::forward<Fn>(fn));
-  if (!s && s.error().kind == ErrorKind::forbidden) {
-    storage::AuditEvent e;
-    e.actor = actor.name;
-    e.action = "case.refused";
-    e.object = object;
-    e.details = {{"operation", what}, {"reason", s.error().message}};
-    (void)catalog.record(e);
-  }
+  record_refusal(catalog, s, actor, object, what);
   return s;
 }
 
@@ -435,14 +441,7 @@ template <typename Fn>
 Status audited_read(const storage::Catalog& catalog, storage::Catalog& writable, const Actor& actor, const std::string& object,
                     const std::string& what, Fn&& fn) {
   Status s = catalog.read(std::forward<Fn>(fn));
-  if (!s && s.error().kind == ErrorKind::forbidden) {
-    storage::AuditEvent e;
-    e.actor = actor.name;
-    e.action = "case.refused";
-    e.object = object;
-    e.details = {{"operation", what}, {"reason", s.error().message}};
-    (void)writable.record(e);
-  }
+  record_refusal(writable, s, actor, object, what);
   return s;
 }
 

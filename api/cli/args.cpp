@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "common/error.h"
+#include "common/files.h"
 
 namespace redbox::cli {
 
@@ -130,6 +131,16 @@ std::optional<std::uint64_t> parse_size(std::string_view text) {
   double bytes = number * mult;
   if (bytes > 1.8e19) return std::nullopt;
   return static_cast<std::uint64_t>(std::llround(bytes));
+}
+
+std::string read_password_file(const std::string& path) {
+  auto text = read_file(path, 4096);
+  if (!text) fail(text.error().within("--password-file"));
+  std::string password = *text;
+  const auto eol = password.find_first_of("\r\n");
+  if (eol != std::string::npos) password.resize(eol);
+  if (password.empty()) fail(Error::invalid_input("--password-file: the first line is empty"));
+  return password;
 }
 
 }  // namespace redbox::cli

@@ -54,4 +54,9 @@ class ArgParser {
 // Parses a size such as "10MB", "512MiB", "1.5G", "2048"; nullopt if malformed.
 std::optional<std::uint64_t> parse_size(std::string_view text);
 
+// The password in the first line of a --password-file (never taken on the command line, where
+// other users could read it from the process list). Throws Failure naming the option if the
+// file cannot be read or its first line is empty.
+std::string read_password_file(const std::string& path);
+
 }  // namespace redbox::cli

@@ -40,16 +40,6 @@ constexpr const char* kUsage =
     "Exit codes: 2 bad options, 4 unknown document, 5 a document not released, 6 a page too\n"
     "large for the limit, 8 stored data failed verification, 9 I/O error.\n";
 
-std::string read_password(const std::string& path) {
-  auto text = read_file(path, 4096);
-  if (!text) fail(text.error().within("--password-file"));
-  std::string pw = *text;
-  const auto eol = pw.find_first_of("\r\n");
-  if (eol != std::string::npos) pw.resize(eol);
-  if (pw.empty()) fail(Error::invalid_input("--password-file: the first line is empty"));
-  return pw;
-}
-
 pipeline::StoreBundleRequest request_from(const ParsedArgs& args) {
   pipeline::StoreBundleRequest r;
   r.document_ids = args.positionals();
@@ -90,7 +80,7 @@ int run_bundle(CommandContext& ctx, const std::vector<std::string>& argv) {
   auto secrets = std::make_shared<pipeline::BundleSecrets>();
   if (auto f = args.get("password-file")) {
     if (!request.zip) fail(Error::invalid_input("--password-file needs --zip"));
-    request.password_ref = secrets->put(read_password(*f));
+    request.password_ref = secrets->put(read_password_file(*f));
   }
   request.validate().throw_if_error();
 

@@ -35,16 +35,6 @@ constexpr const char* kUsage =
     "Exit codes: 2 bad input or options, 4 input missing, 6 a page too large for the limit,\n"
     "7 encrypted input, 9 output folder not writable or disk full.\n";
 
-std::string read_password(const std::string& path) {
-  auto text = read_file(path, 4096);
-  if (!text) fail(text.error().within("--password-file"));
-  std::string pw = *text;
-  const auto eol = pw.find_first_of("\r\n");
-  if (eol != std::string::npos) pw.resize(eol);
-  if (pw.empty()) fail(Error::invalid_input("--password-file: the first line is empty"));
-  return pw;
-}
-
 int run_bundle_files(CommandContext& ctx, const std::vector<std::string>& argv) {
   ArgParser parser;
   parser.option("output", "o").option("ref").option("stamp").flag("page-of-total").flag("index").option("cover")
@@ -80,7 +70,7 @@ int run_bundle_files(CommandContext& ctx, const std::vector<std::string>& argv) 
   o.zip = args.has("zip");
   if (auto f = args.get("password-file")) {
     if (!o.zip) fail(Error::invalid_input("--password-file needs --zip"));
-    o.zip_password = read_password(*f);
+    o.zip_password = read_password_file(*f);
   }
 
   pipeline::BundleJob job(std::move(o));

@@ -25,13 +25,6 @@ const std::string kUsage = std::string(
     "  --password-file FILE     password of an encrypted input (first line of FILE)\n"
     "  --json                   {\"pages\", \"marks\": [{page, detector, reason, text, rects}], \"page_notes\"}\n";
 
-std::string read_password(const std::string& file) {
-  std::string text = read_file(file, 1 << 16).value();
-  auto nl = text.find_first_of("\r\n");
-  if (nl != std::string::npos) text.resize(nl);
-  return text;
-}
-
 nlohmann::json rect_json(const redaction::Rect& r) { return {r.x0, r.y0, r.x1, r.y1}; }
 
 int run_detect_file(CommandContext& ctx, const std::vector<std::string>& argv) {
@@ -49,7 +42,7 @@ int run_detect_file(CommandContext& ctx, const std::vector<std::string>& argv) {
 
   redaction::ProposeOptions o;
   o.input = args.positionals()[0];
-  if (auto pw = args.get("password-file")) o.password = read_password(*pw);
+  if (auto pw = args.get("password-file")) o.password = read_password_file(*pw);
   o.finders.push_back(
       std::make_shared<redaction::DetectorHitSource>(redaction::DetectorSet::compile(choice.options).value()));
   o.reason = choice.options.default_reason;

@@ -35,13 +35,6 @@ const char* kUsage =
     "  --password-file FILE     password of encrypted PDF inputs (first line of FILE)\n"
     "  --max-megapixels N       refuse embedded images larger than N million pixels (default 100)\n";
 
-std::string read_password(const fs::path& file) {
-  std::string text = read_file(file, 1 << 16).value();
-  auto nl = text.find_first_of("\r\n");
-  if (nl != std::string::npos) text.resize(nl);
-  return text;
-}
-
 nlohmann::json summary_json(const ocr::OcrOptions& o, const ocr::OcrResult& r) {
   nlohmann::json pages = nlohmann::json::array();
   for (const auto& p : r.pages)
@@ -88,7 +81,7 @@ int run_ocr_file(CommandContext& ctx, const std::vector<std::string>& argv) {
     o.jobs = static_cast<int>(*j);
   }
   o.languages = args.get_or("lang", "eng");
-  if (auto pw = args.get("password-file")) o.password = read_password(*pw);
+  if (auto pw = args.get("password-file")) o.password = read_password_file(*pw);
   if (auto mp = args.get_int("max-megapixels")) {
     if (*mp < 1 || *mp > 10'000) fail(Error::invalid_input("--max-megapixels must be between 1 and 10000"));
     o.max_image_pixels = static_cast<std::uint64_t>(*mp) * 1'000'000;

@@ -58,13 +58,6 @@ AreaMark parse_area(const std::string& spec) {
   return {page - 1, {x0, y0, x1, y1}};
 }
 
-std::string read_password(const fs::path& file) {
-  std::string text = read_file(file, 1 << 16).value();
-  auto nl = text.find_first_of("\r\n");
-  if (nl != std::string::npos) text.resize(nl);
-  return text;
-}
-
 // Where a per-document record goes when several inputs share one option value.
 fs::path per_document(const fs::path& base, const fs::path& input, const char* suffix, bool many) {
   if (!many) return base;
@@ -133,7 +126,7 @@ int run_redact_file(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (base.finders.empty() && base.areas.empty() && base.withheld_pages.empty()) {
     fail(Error::invalid_input("nothing to redact: give --detect uk-pii, --terms, --regex, --find, --area or --withhold-page"));
   }
-  if (auto pw = args.get("password-file")) base.password = read_password(*pw);
+  if (auto pw = args.get("password-file")) base.password = read_password_file(*pw);
   int jobs = static_cast<int>(args.get_int("jobs").value_or(2));
   if (jobs < 1 || jobs > 64) fail(Error::invalid_input("--jobs must be between 1 and 64"));
   if (many) ensure_directory(*output).throw_if_error();
