@@ -1,5 +1,7 @@
 #include "redaction/detail/apply_page.h"
 
+#include "redaction/detail/redact_filter.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -385,12 +387,8 @@ std::vector<std::string> apply_page_marks(const mu::Context& ctx, pdf_document* 
         fz_catch(c) { fz_rethrow(c); }
       });
     }
-    ctx.call("redacting page " + std::to_string(page_index + 1), [&] {
-      pdf_redact_options opts{};
-      opts.black_boxes = 0;  // boxes are drawn by draw_boxes so that verification can look under them
-      opts.image_method = PDF_REDACT_IMAGE_PIXELS;
-      pdf_redact_page(c, doc, page, &opts);
-    });
+    // No black boxes here: draw_boxes draws them so that verification can look under them.
+    ctx.call("redacting page " + std::to_string(page_index + 1), [&] { apply_redact_annotations(c, doc, page); });
   }
   draw_boxes(ctx, doc, page, page_index, marks, style);
   return notes;
