@@ -13,6 +13,7 @@
 #include "common/files.h"
 #include "common/leptonica.h"
 #include "common/mupdf.h"
+#include "samples/generator/text_page.h"
 
 namespace {
 
@@ -37,37 +38,13 @@ std::vector<std::string> letter(int n) {
           "Andrew Pemberton, Correspondence Officer"};
 }
 
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 // Renders the letter as an 8 bpp image at kDpi.
 lept::Pix render_letter(const mu::Context& ctx, const std::vector<std::string>& lines) {
   mu::PdfDocument doc(ctx, ctx.call("create", [&] { return pdf_create_document(ctx); }));
-  mu::Font font(ctx, ctx.call("font", [&] { return fz_new_base14_font(ctx, "Times-Roman"); }));
-  mu::PdfObj font_ref(ctx, ctx.call("font", [&] {
-    return pdf_add_simple_font(ctx, doc.get(), font.get(), PDF_SIMPLE_ENCODING_LATIN);
-  }));
-  std::string content = "BT /F1 12 Tf 17 TL 72 740 Td\n";
-  for (const auto& l : lines) content += "(" + escape(l) + ") Tj T*\n";
-  content += "ET\n";
-  mu::Buffer buf(ctx, ctx.call("buf", [&] {
-    return fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(content.data()), content.size());
-  }));
-  mu::PdfObj res(ctx, ctx.call("res", [&] { return pdf_new_dict(ctx, doc.get(), 1); }));
-  ctx.call("res", [&] {
-    pdf_obj* fonts = pdf_dict_put_dict(ctx, res.get(), PDF_NAME(Font), 1);
-    pdf_dict_puts(ctx, fonts, "F1", font_ref.get());
-  });
-  mu::PdfObj page_obj(ctx, ctx.call("page", [&] {
-    return pdf_add_page(ctx, doc.get(), fz_make_rect(0, 0, 595, 842), 0, res.get(), buf.get());
-  }));
-  ctx.call("insert", [&] { pdf_insert_page(ctx, doc.get(), -1, page_obj.get()); });
+  letters::TextPageStyle times;
+  times.font = "Times-Roman";
+  times.first_baseline = 740;
+  letters::add_text_page(ctx, doc.get(), lines, times);
   fz_page* raw_page = ctx.call("load", [&] { return &pdf_load_page(ctx, doc.get(), 0)->super; });
   mu::Page page(ctx, raw_page);
   const auto s = static_cast<float>(kDpi / 72.0);

@@ -19,6 +19,7 @@
 #include "common/leptonica.h"
 #include "common/mupdf.h"
 #include "common/pdf_text.h"
+#include "samples/generator/text_page.h"
 #include "support/test_support.h"
 
 namespace redbox::ocrtest {
@@ -50,40 +51,16 @@ inline std::string joined_letter() {
   return all;
 }
 
-inline std::string pdf_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    if (c == '(' || c == ')' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out;
-}
-
 // Writes a one-page born-digital PDF (A4, Helvetica 13 pt) with the given lines.
 inline void write_text_pdf(const fs::path& out, const std::vector<std::string>& lines) {
   mu::Context ctx = mu::Context::create();
   mu::PdfDocument doc(ctx, ctx.call("create", [&] { return pdf_create_document(ctx); }));
-  mu::Font font(ctx, ctx.call("font", [&] { return fz_new_base14_font(ctx, "Helvetica"); }));
-  mu::PdfObj font_ref(ctx, ctx.call("font", [&] {
-    return pdf_add_simple_font(ctx, doc.get(), font.get(), PDF_SIMPLE_ENCODING_LATIN);
-  }));
-  std::string content = "BT /F1 13 Tf 18 TL 72 760 Td\n";
-  for (const auto& l : lines) content += "(" + pdf_escape(l) + ") Tj T*\n";
-  content += "ET\n";
-  mu::Buffer buf(ctx, ctx.call("buf", [&] {
-    return fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(content.data()), content.size());
-  }));
-  mu::PdfObj res(ctx, ctx.call("res", [&] { return pdf_new_dict(ctx, doc.get(), 1); }));
-  ctx.call("res", [&] {
-    pdf_obj* fonts = pdf_dict_put_dict(ctx, res.get(), PDF_NAME(Font), 1);
-    pdf_dict_puts(ctx, fonts, "F1", font_ref.get());
-  });
-  mu::PdfObj page(ctx, ctx.call("page", [&] {
-    return pdf_add_page(ctx, doc.get(), fz_make_rect(0, 0, 595, 842), 0, res.get(), buf.get());
-  }));
+  letters::TextPageStyle style;
+  style.size = 13;
+  style.leading = 18;
+  letters::add_text_page(ctx, doc.get(), lines, style);
   const std::string path = out.string();
   ctx.call("save", [&] {
-    pdf_insert_page(ctx, doc.get(), -1, page.get());
     pdf_write_options opts = pdf_default_write_options;
     pdf_save_document(ctx, doc.get(), path.c_str(), &opts);
   });
