@@ -423,7 +423,7 @@ CREATE TABLE draft_notices (
   key TEXT NOT NULL,
   created TEXT NOT NULL,
   sent TEXT,
-  UNIQUE (request_id, event, key)
+  UNIQUE (request_id, event, recipient, key)
 );
 CREATE INDEX draft_notices_unsent ON draft_notices (sent);
 CREATE TABLE draft_comments (

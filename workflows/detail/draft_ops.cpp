@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <unordered_map>
 
 #include "common/ids.h"
@@ -203,15 +204,6 @@ Blame blame_at(sql::Database& db, const DraftScope& s, int revision) {
 
 namespace {
 
-std::uint64_t id_hash(const std::string& s) {
-  std::uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 1099511628211ULL;
-  }
-  return h;
-}
-
 // Inserted words, split where the author changes.
 void inserted_segments(const std::vector<draft_text::Word>& words, const std::vector<std::int64_t>& attribution, std::size_t from,
                        std::size_t count, VersionInfoCache& cache, std::vector<WordSegment>& out) {
@@ -267,22 +259,44 @@ Comparison compare_revisions(sql::Database& db, const DraftScope& s, int from, i
   for (std::size_t i = 0; i < a.size(); ++i) in_a[a[i].fragment_id] = i;
   for (std::size_t i = 0; i < b.size(); ++i) in_b[b[i].fragment_id] = i;
 
-  // Moves: fragments in both revisions whose relative order changed (not on the longest
-  // common subsequence of the two orders).
-  std::vector<std::uint64_t> order_a, order_b;
-  std::vector<std::size_t> common_b;
-  for (const auto& p : a) {
-    if (in_b.count(p.fragment_id)) order_a.push_back(id_hash(p.fragment_id));
+  // Moves: fragments in both revisions whose relative order changed, i.e. that are not on the
+  // longest common subsequence of the two orders. Where several subsequences are equally long
+  // (A removed and C moved to the front of A B C: is B or C the one that moved?), the fragments
+  // someone explicitly moved between the two revisions are the ones called moved.
+  std::set<std::string> moved_explicitly;
+  {
+    auto st = db.prepare("SELECT DISTINCT fragment_id FROM draft_revisions WHERE draft_id = ? AND action = 'fragment.move' AND revision > ? AND revision <= ?");
+    st.bind(1, s.draft.id).bind(2, std::min(from, to)).bind(3, std::max(from, to));
+    while (st.step()) moved_explicitly.insert(st.text(0));
+  }
+  std::vector<std::size_t> common_a, common_b;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (in_b.count(a[i].fragment_id)) common_a.push_back(i);
   }
   for (std::size_t i = 0; i < b.size(); ++i) {
-    if (in_a.count(b[i].fragment_id)) {
-      order_b.push_back(id_hash(b[i].fragment_id));
-      common_b.push_back(i);
+    if (in_a.count(b[i].fragment_id)) common_b.push_back(i);
+  }
+  const std::size_t n = common_a.size();
+  std::vector<std::vector<long>> best(n + 1, std::vector<long>(n + 1, 0));
+  auto weight = [&](std::size_t bi) { return moved_explicitly.count(b[common_b[bi]].fragment_id) ? 999L : 1000L; };
+  for (std::size_t i = n; i-- > 0;) {
+    for (std::size_t j = n; j-- > 0;) {
+      long keep = a[common_a[i]].fragment_id == b[common_b[j]].fragment_id ? weight(j) + best[i + 1][j + 1] : 0;
+      best[i][j] = std::max({keep, best[i + 1][j], best[i][j + 1]});
     }
   }
-  auto kept = word_diff::match_b_to_a(word_diff::diff(order_a, order_b), order_b.size());
   std::vector<bool> moved(b.size(), false);
-  for (std::size_t k = 0; k < kept.size(); ++k) moved[common_b[k]] = kept[k] < 0;
+  for (auto bi : common_b) moved[bi] = true;
+  for (std::size_t i = 0, j = 0; i < n && j < n;) {
+    if (a[common_a[i]].fragment_id == b[common_b[j]].fragment_id && best[i][j] == weight(j) + best[i + 1][j + 1]) {
+      moved[common_b[j]] = false;
+      ++i, ++j;
+    } else if (best[i + 1][j] >= best[i][j + 1]) {
+      ++i;
+    } else {
+      ++j;
+    }
+  }
 
   for (std::size_t i = 0; i < b.size(); ++i) {
     const Placed& nb = b[i];
