@@ -385,6 +385,10 @@ CREATE TABLE draft_fragment_versions (
   UNIQUE (fragment_id, num)
 );
 CREATE INDEX draft_fragment_versions_by_hash ON draft_fragment_versions (fragment_id, text_sha256);
+-- Who wrote each version, without the wide text and attribution columns: blame looks up
+-- thousands of versions at a time and reads only this index.
+CREATE INDEX draft_fragment_versions_who ON draft_fragment_versions (vid, author, num, revision, created, provenance);
+CREATE INDEX draft_fragment_versions_authors ON draft_fragment_versions (fragment_id, num, author);
 -- The draft at each revision: its fragments in order as a JSON array of version vids.
 CREATE TABLE draft_revisions (
   draft_id TEXT NOT NULL REFERENCES drafts(id),

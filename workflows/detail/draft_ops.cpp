@@ -25,7 +25,25 @@ struct VersionInfo {
 class VersionInfoCache {
  public:
   explicit VersionInfoCache(sql::Database& db)
-      : st_(db.prepare("SELECT author, num, revision, created, provenance FROM draft_fragment_versions WHERE vid = ?")) {}
+      : st_(db.prepare("SELECT author, num, revision, created, provenance FROM draft_fragment_versions INDEXED BY draft_fragment_versions_who "
+                       "WHERE vid = ?")) {}
+  // Loads many versions in one statement (blame and compare touch thousands of them).
+  void prefetch(sql::Database& db, const std::vector<std::int64_t>& vids) {
+    std::vector<std::int64_t> missing;
+    for (auto v : vids) {
+      if (!cache_.count(v)) missing.push_back(v);
+    }
+    if (missing.empty()) return;
+    std::sort(missing.begin(), missing.end());
+    missing.erase(std::unique(missing.begin(), missing.end()), missing.end());
+    auto st = db.prepare("SELECT vid, author, num, revision, created, provenance FROM draft_fragment_versions "
+                         "INDEXED BY draft_fragment_versions_who WHERE vid IN (SELECT value FROM json_each(?))");
+    st.bind(1, nlohmann::json(missing).dump());
+    while (st.step()) {
+      cache_.emplace(st.int64(0), VersionInfo{st.text(1), static_cast<int>(st.int64(2)), static_cast<int>(st.int64(3)), st.text(4),
+                                              parse_provenance(st.text(5)).value()});
+    }
+  }
   const VersionInfo& get(std::int64_t vid) {
     auto it = cache_.find(vid);
     if (it != cache_.end()) return it->second;
@@ -183,9 +201,16 @@ Blame blame_at(sql::Database& db, const DraftScope& s, int revision) {
   b.revision = revision;
   VersionInfoCache cache(db);
   PlacedReader reader(db);
+  std::vector<Placed> placed;
+  std::vector<std::int64_t> all;
   for (auto vid : layout_at(db, s.draft.id, revision)) {
     Placed p = reader.get(vid);
     if (!s.may_see(p.fragment_id)) continue;
+    all.insert(all.end(), p.attribution.begin(), p.attribution.end());
+    placed.push_back(std::move(p));
+  }
+  cache.prefetch(db, all);
+  for (auto& p : placed) {
     auto words = draft_text::words(p.text);
     if (words.size() != p.attribution.size()) {
       fail(Error::corrupt("fragment " + p.fragment_id + " version " + std::to_string(p.num) + ": attribution covers " +
@@ -225,7 +250,8 @@ std::string join_words(const std::vector<draft_text::Word>& words, std::size_t f
 }
 
 std::vector<std::string> editors_between(sql::Database& db, const std::string& fragment_id, int a, int b) {
-  auto st = db.prepare("SELECT author FROM draft_fragment_versions WHERE fragment_id = ? AND num > ? AND num <= ? ORDER BY num");
+  auto st = db.prepare("SELECT author FROM draft_fragment_versions INDEXED BY draft_fragment_versions_authors "
+                       "WHERE fragment_id = ? AND num > ? AND num <= ? ORDER BY num");
   st.bind(1, fragment_id).bind(2, std::min(a, b)).bind(3, std::max(a, b));
   std::vector<std::string> out;
   while (st.step()) {
@@ -255,6 +281,11 @@ Comparison compare_revisions(sql::Database& db, const DraftScope& s, int from, i
   };
   std::vector<Placed> a = read_layout(from);
   std::vector<Placed> b = read_layout(to);
+  {
+    std::vector<std::int64_t> later;  // who wrote inserted words comes from the later side only
+    for (const auto& p : b) later.insert(later.end(), p.attribution.begin(), p.attribution.end());
+    cache.prefetch(db, later);
+  }
   std::map<std::string, std::size_t> in_a, in_b;
   for (std::size_t i = 0; i < a.size(); ++i) in_a[a[i].fragment_id] = i;
   for (std::size_t i = 0; i < b.size(); ++i) in_b[b[i].fragment_id] = i;
