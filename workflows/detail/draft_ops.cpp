@@ -281,11 +281,6 @@ Comparison compare_revisions(sql::Database& db, const DraftScope& s, int from, i
   };
   std::vector<Placed> a = read_layout(from);
   std::vector<Placed> b = read_layout(to);
-  {
-    std::vector<std::int64_t> later;  // who wrote inserted words comes from the later side only
-    for (const auto& p : b) later.insert(later.end(), p.attribution.begin(), p.attribution.end());
-    cache.prefetch(db, later);
-  }
   std::map<std::string, std::size_t> in_a, in_b;
   for (std::size_t i = 0; i < a.size(); ++i) in_a[a[i].fragment_id] = i;
   for (std::size_t i = 0; i < b.size(); ++i) in_b[b[i].fragment_id] = i;
@@ -329,6 +324,33 @@ Comparison compare_revisions(sql::Database& db, const DraftScope& s, int from, i
     }
   }
 
+  // Word diffs first, so that the authors of exactly the inserted words are looked up at once.
+  struct WordDiff {
+    std::vector<draft_text::Word> wa, wb;
+    std::vector<word_diff::Edit> edits;
+  };
+  std::vector<std::optional<WordDiff>> diffs(b.size());
+  {
+    std::vector<std::int64_t> needed;
+    for (std::size_t i = 0; i < b.size(); ++i) {
+      auto found = in_a.find(b[i].fragment_id);
+      if (found == in_a.end()) {
+        needed.insert(needed.end(), b[i].attribution.begin(), b[i].attribution.end());
+        continue;
+      }
+      const Placed& na = a[found->second];
+      if (na.num == b[i].num || na.text == b[i].text) continue;
+      WordDiff wd{draft_text::words(na.text), draft_text::words(b[i].text), {}};
+      wd.edits = word_diff::diff(draft_text::word_hashes(wd.wa), draft_text::word_hashes(wd.wb));
+      for (const auto& e : wd.edits) {
+        if (e.op != word_diff::Op::insert) continue;
+        for (std::size_t k = 0; k < e.length; ++k) needed.push_back(b[i].attribution[e.b_pos + k]);
+      }
+      diffs[i] = std::move(wd);
+    }
+    cache.prefetch(db, needed);
+  }
+
   for (std::size_t i = 0; i < b.size(); ++i) {
     const Placed& nb = b[i];
     auto found = in_a.find(nb.fragment_id);
@@ -347,9 +369,9 @@ Comparison compare_revisions(sql::Database& db, const DraftScope& s, int from, i
                       static_cast<int>(found->second), static_cast<int>(i), na.num, nb.num, {}, {}};
     if (edited) {
       ch.authors = editors_between(db, nb.fragment_id, na.num, nb.num);
-      auto wa = draft_text::words(na.text);
-      auto wb = draft_text::words(nb.text);
-      for (const auto& e : word_diff::diff(draft_text::word_hashes(wa), draft_text::word_hashes(wb))) {
+      const auto& wa = diffs[i]->wa;
+      const auto& wb = diffs[i]->wb;
+      for (const auto& e : diffs[i]->edits) {
         if (e.op == word_diff::Op::equal) {
           ch.words.push_back({"same", join_words(wb, e.b_pos, e.length), {}});
         } else if (e.op == word_diff::Op::remove) {
