@@ -40,6 +40,11 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::directory_manage, "directory.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
     PolicyRow{Action::report_read, "report.read", kStaff},
     PolicyRow{Action::letter_search, "letter.search", kStaff},
+    PolicyRow{Action::draft_read, "draft.read", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::draft_write, "draft.write", kStaff | role_bit(Role::contributor)},
+    PolicyRow{Action::draft_export, "draft.export", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::template_read, "template.read", kStaff},
+    PolicyRow{Action::template_manage, "template.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -39,6 +39,11 @@ enum class Action {
   directory_manage,       // import, edit the topic directory (audited)
   report_read,            // management reports
   letter_search,          // near-duplicate letters and topic suggestion across all cases
+  draft_read,             // a case's draft, blame, compare, requests, comments (DraftService narrows contributors to their fragments)
+  draft_write,            // change fragments, requests, comments (DraftService checks owner / editor / contributor)
+  draft_export,           // PDF exports of a draft, stored as document versions
+  template_read,          // the library of templates and pre-approved letters
+  template_manage,        // save templates (pre-approved letters: team leaders and admins, checked by the library)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

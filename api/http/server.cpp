@@ -27,6 +27,7 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_search_routes,
     add_job_routes,
     add_case_routes,
+    add_draft_routes,
 };
 
 }  // namespace

@@ -346,6 +346,129 @@ CREATE TABLE topic_letter_counts (
   words INTEGER NOT NULL
 );
 )sql"},
+      {"drafts: draft replies of attributed fragments, versions, revisions, contribution requests, comments, templates, exports", R"sql(
+-- One draft reply per case (workflows/draft_store.h). revision grows on every change to the
+-- fragments; reviewed_revision is the revision a reviewer last marked as reviewed.
+CREATE TABLE drafts (
+  id TEXT PRIMARY KEY,
+  case_id TEXT NOT NULL UNIQUE REFERENCES cases(id),
+  title TEXT NOT NULL DEFAULT '',
+  revision INTEGER NOT NULL DEFAULT 0,
+  reviewed_revision INTEGER NOT NULL DEFAULT 0,
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE TABLE draft_fragments (
+  id TEXT PRIMARY KEY,
+  draft_id TEXT NOT NULL REFERENCES drafts(id),
+  title TEXT NOT NULL DEFAULT '',
+  kind TEXT NOT NULL CHECK (kind IN ('section', 'paragraph')),
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+CREATE INDEX draft_fragments_by_draft ON draft_fragments (draft_id);
+-- Every version of a fragment's text with its author and provenance. attribution holds, per
+-- word of the text, the vid of the version that wrote it (little-endian int64s), computed when
+-- the version is written so that blame is a lookup.
+CREATE TABLE draft_fragment_versions (
+  vid INTEGER PRIMARY KEY,
+  fragment_id TEXT NOT NULL REFERENCES draft_fragments(id),
+  num INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  text_sha256 TEXT NOT NULL,
+  author TEXT NOT NULL,
+  created TEXT NOT NULL,
+  provenance TEXT NOT NULL CHECK (provenance IN ('written', 'template', 'letter', 'document', 'email')),
+  source TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(source)),
+  revision INTEGER NOT NULL,
+  attribution BLOB NOT NULL,
+  UNIQUE (fragment_id, num)
+);
+CREATE INDEX draft_fragment_versions_by_hash ON draft_fragment_versions (fragment_id, text_sha256);
+-- Who wrote each version, without the wide text and attribution columns: blame looks up
+-- thousands of versions at a time and reads only this index.
+CREATE INDEX draft_fragment_versions_who ON draft_fragment_versions (vid, author, num, revision, created, provenance);
+CREATE INDEX draft_fragment_versions_authors ON draft_fragment_versions (fragment_id, num, author);
+-- The draft at each revision: its fragments in order as a JSON array of version vids.
+CREATE TABLE draft_revisions (
+  draft_id TEXT NOT NULL REFERENCES drafts(id),
+  revision INTEGER NOT NULL,
+  time TEXT NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,
+  fragment_id TEXT NOT NULL DEFAULT '',
+  layout TEXT NOT NULL CHECK (json_valid(layout)),
+  PRIMARY KEY (draft_id, revision)
+) WITHOUT ROWID;
+-- Contribution requests: overdue is computed from due (working days), never stored.
+CREATE TABLE draft_requests (
+  id TEXT PRIMARY KEY,
+  draft_id TEXT NOT NULL REFERENCES drafts(id),
+  fragment_id TEXT NOT NULL REFERENCES draft_fragments(id),
+  contributor TEXT NOT NULL,
+  requested_by TEXT NOT NULL,
+  instructions TEXT NOT NULL DEFAULT '',
+  due TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('requested', 'submitted', 'accepted', 'returned')),
+  created TEXT NOT NULL,
+  updated TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX draft_requests_by_draft ON draft_requests (draft_id);
+CREATE INDEX draft_requests_by_contributor ON draft_requests (contributor, state);
+-- Notifications about requests, queued in the transaction that caused them (requested,
+-- returned, submitted, accepted) or by the daily scan (due_soon, overdue, chase, escalation);
+-- key makes each scan-driven notice happen once. sent is set after a successful delivery.
+CREATE TABLE draft_notices (
+  num INTEGER PRIMARY KEY,
+  request_id TEXT NOT NULL REFERENCES draft_requests(id),
+  event TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  key TEXT NOT NULL,
+  created TEXT NOT NULL,
+  sent TEXT,
+  UNIQUE (request_id, event, recipient, key)
+);
+CREATE INDEX draft_notices_unsent ON draft_notices (sent);
+CREATE TABLE draft_comments (
+  id TEXT PRIMARY KEY,
+  draft_id TEXT NOT NULL REFERENCES drafts(id),
+  fragment_id TEXT NOT NULL REFERENCES draft_fragments(id),
+  parent_id TEXT REFERENCES draft_comments(id),
+  fragment_version INTEGER NOT NULL,
+  start_word INTEGER,
+  end_word INTEGER,
+  author TEXT NOT NULL,
+  text TEXT NOT NULL,
+  created TEXT NOT NULL,
+  resolved TEXT,
+  resolved_by TEXT
+);
+CREATE INDEX draft_comments_by_draft ON draft_comments (draft_id, fragment_id);
+-- The versioned library of templates and pre-approved letters.
+CREATE TABLE draft_templates (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('template', 'letter')),
+  name TEXT NOT NULL,
+  text TEXT NOT NULL,
+  note TEXT NOT NULL DEFAULT '',
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  PRIMARY KEY (id, version)
+) WITHOUT ROWID;
+-- PDF exports, stored as document versions (the catalog holds the bytes' references).
+CREATE TABLE draft_exports (
+  num INTEGER PRIMARY KEY,
+  draft_id TEXT NOT NULL REFERENCES drafts(id),
+  revision INTEGER NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('final', 'review')),
+  document_id TEXT NOT NULL REFERENCES documents(id),
+  version_id TEXT NOT NULL REFERENCES versions(id),
+  created TEXT NOT NULL,
+  created_by TEXT NOT NULL
+);
+)sql"},
   };
   return list;
 }
