@@ -5,6 +5,8 @@
 #include <optional>
 #include <thread>
 
+#include "pipeline/detail/bundle_page_measure.h"
+
 namespace redbox::pipeline::detail {
 namespace {
 
@@ -40,6 +42,7 @@ std::vector<std::vector<PageGeometry>> measure_sources(const std::vector<const S
     const SourceInfo* current = nullptr;
     try {
       mu::Context ctx = mu::Context::create(kMeasureStoreBytes);
+      PageMeasurer measurer(ctx);
       std::optional<std::size_t> open_index;
       mu::PdfDocument open;
       while (!failed) {
@@ -53,7 +56,7 @@ std::vector<std::vector<PageGeometry>> measure_sources(const std::vector<const S
           open_index = batch.source;
         }
         for (int p = batch.first; p < batch.last; ++p)
-          result[batch.source][static_cast<std::size_t>(p)] = measure_page(ctx, open.get(), p);
+          result[batch.source][static_cast<std::size_t>(p)] = measurer.measure(open.get(), p);
       }
     } catch (...) {
       Error e = capture_error();
