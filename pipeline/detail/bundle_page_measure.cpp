@@ -2,6 +2,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstring>
 
 namespace redbox::pipeline::detail {
 namespace {
@@ -94,6 +95,44 @@ int watched_begin_tile(fz_context* ctx, fz_device* dev, fz_rect area, fz_rect vi
   const int cached = bbox_begin_tile.load(std::memory_order_relaxed)(ctx, dev, area, view, xstep, ystep, ctm, id);
   check_band();
   return cached;
+}
+
+// ---- Shading patterns left out ------------------------------------------------------------
+// The run processor only fills with a pattern set by scn; with the shading-pattern ops removed,
+// a "/Pattern cs" fill would then draw nothing. So the pattern colour space is replaced by a
+// plain colour: a shading-pattern fill counts as its whole path (the shading, often a large
+// mesh that would have to be loaded, could only clip it). Tiling patterns are still set by scn.
+using SetColorSpaceFn = void (*)(fz_context*, pdf_processor*, const char*, fz_colorspace*);
+std::atomic<SetColorSpaceFn> run_CS{nullptr};
+std::atomic<SetColorSpaceFn> run_cs{nullptr};
+
+void plain_CS(fz_context* ctx, pdf_processor* proc, const char* name, fz_colorspace* cs) {
+  if (std::strcmp(name, "Pattern") == 0) {
+    name = "DeviceGray";
+    cs = fz_device_gray(ctx);
+  }
+  run_CS.load(std::memory_order_relaxed)(ctx, proc, name, cs);
+}
+
+void plain_cs(fz_context* ctx, pdf_processor* proc, const char* name, fz_colorspace* cs) {
+  if (std::strcmp(name, "Pattern") == 0) {
+    name = "DeviceGray";
+    cs = fz_device_gray(ctx);
+  }
+  run_cs.load(std::memory_order_relaxed)(ctx, proc, name, cs);
+}
+
+// Leaves out of the run processor what can only shrink the drawn area: shading patterns (see
+// above) and soft masks (their content would be run too; masking only ever hides).
+void skip_shrinking_work(pdf_processor* proc) {
+  if (proc->op_CS == nullptr || proc->op_cs == nullptr) return;
+  run_CS.store(proc->op_CS, std::memory_order_relaxed);
+  run_cs.store(proc->op_cs, std::memory_order_relaxed);
+  proc->op_CS = plain_CS;
+  proc->op_cs = plain_cs;
+  proc->op_SC_shade = nullptr;
+  proc->op_sc_shade = nullptr;
+  proc->op_gs_SMask = nullptr;
 }
 
 // ---- Cheaper text bounds --------------------------------------------------------------------
@@ -304,10 +343,66 @@ void PageMeasurer::share_fonts(pdf_document* doc, pdf_obj* page) {
   }
 }
 
+namespace {
+
+constexpr int kMaxStandIns = 256;  // image XObjects looked at per page (forms included)
+
+// Stores stand_in under every image XObject of resources (and of the forms it uses, down to a
+// few levels) that the store does not hold yet. Runs under fz_try.
+int stand_in_images_of(fz_context* ctx, pdf_obj* resources, fz_image* stand_in, int depth, int* budget) {
+  pdf_obj* xobjects = pdf_dict_get(ctx, resources, PDF_NAME(XObject));
+  const int n = pdf_dict_len(ctx, xobjects);
+  int stored = 0;
+  for (int i = 0; i < n && *budget > 0; ++i, --*budget) {
+    pdf_obj* ref = pdf_dict_get_val(ctx, xobjects, i);
+    if (!pdf_is_indirect(ctx, ref)) continue;  // not a stream: nothing to read
+    pdf_obj* subtype = pdf_dict_get(ctx, ref, PDF_NAME(Subtype));
+    if (pdf_name_eq(ctx, subtype, PDF_NAME(Form))) {
+      if (depth < 3) {
+        pdf_obj* form_resources = pdf_dict_get(ctx, ref, PDF_NAME(Resources));
+        if (form_resources != nullptr && form_resources != resources)
+          stored += stand_in_images_of(ctx, form_resources, stand_in, depth + 1, budget);
+      }
+      continue;
+    }
+    if (!pdf_name_eq(ctx, subtype, PDF_NAME(Image))) continue;
+    fz_store_drop_fn* drop = stand_in->key_storable.storable.drop;
+    void* existing = pdf_find_item(ctx, drop, ref);
+    if (existing != nullptr) {
+      fz_drop_image(ctx, static_cast<fz_image*>(existing));
+      continue;
+    }
+    pdf_store_item(ctx, ref, stand_in, 1);
+    ++stored;
+  }
+  return stored;
+}
+
+}  // namespace
+
+void PageMeasurer::stand_in_images(pdf_obj* page) {
+  if (!stand_in_) {
+    mu::Pixmap pix(ctx_, ctx_.call("creating a stand-in image", [&] {
+      return fz_new_pixmap(ctx_, fz_device_gray(ctx_), 1, 1, nullptr, 0);
+    }, ErrorKind::internal));
+    fz_pixmap* px = pix.get();
+    stand_in_ = mu::Image(ctx_, ctx_.call("creating a stand-in image", [&] {
+      fz_clear_pixmap(ctx_, px);
+      return fz_new_image_from_pixmap(ctx_, px, nullptr);
+    }, ErrorKind::internal));
+  }
+  fz_image* stand_in = stand_in_.get();
+  images_stood_in_ += ctx_.call("reading the page's images", [&] {
+    int budget = kMaxStandIns;
+    return stand_in_images_of(ctx_, pdf_dict_get_inheritable(ctx_, page, PDF_NAME(Resources)), stand_in, 0, &budget);
+  });
+}
+
 PageGeometry PageMeasurer::measure(pdf_document* doc, int page_index) {
   const std::string what = "measuring page " + std::to_string(page_index + 1);
   pdf_obj* page = ctx_.call(what, [&] { return pdf_lookup_page_obj(ctx_, doc, page_index); });
   share_fonts(doc, page);
+  stand_in_images(page);
 
   PageGeometry g;
   fz_rect* bounds = &g.bounds;
@@ -336,6 +431,7 @@ PageGeometry PageMeasurer::measure(pdf_document* doc, int page_index) {
       pdf_obj* resources = pdf_dict_get_inheritable(ctx_, page, PDF_NAME(Resources));
       pdf_obj* contents = pdf_dict_get(ctx_, page, PDF_NAME(Contents));
       proc = pdf_new_run_processor(ctx_, dev, ctm, "View", nullptr, nullptr, ck);
+      skip_shrinking_work(proc);
       pdf_process_contents(ctx_, proc, doc, resources, contents, ck);
       pdf_close_processor(ctx_, proc);
       fz_close_device(ctx_, dev);

@@ -9,6 +9,11 @@
 //   dictionary repeated on every page, as many generators write) are loaded once and shared:
 //   loading a standard font without /Widths measures all 256 glyphs with FreeType, which cost
 //   more than interpreting the page itself.
+// - What can only make the drawn area smaller is skipped: shading patterns (a path filled with
+//   one counts as the whole path) and soft masks. Never judged further from the band, only closer.
+// - Image XObjects are not read: the bbox device only needs where an image is placed, so each
+//   is stood in for, in this measuring context's resource cache, by a 1x1 image (a 200 KB scan
+//   would otherwise be read and copied for nothing).
 // - Text is bounded per span by the font's bbox at each glyph origin, not per glyph outline.
 // - The content streams are run directly, without loading the page (no links, no annotation
 //   appearances: annotation rectangles are taken from /Annots).
@@ -35,16 +40,20 @@ class PageMeasurer {
   // band and, when it does not, reaches into the band (measuring stopped there).
   PageGeometry measure(pdf_document* doc, int page_index);
 
-  // How many font loads were avoided by sharing (for tests and debug logs).
+  // How many font loads were avoided by sharing, and image reads by stand-ins (for tests).
   int fonts_shared() const { return fonts_shared_; }
+  int images_stood_in() const { return images_stood_in_; }
 
  private:
   void share_fonts(pdf_document* doc, pdf_obj* page);
+  void stand_in_images(pdf_obj* page);
 
   const mu::Context& ctx_;
   // Loaded fonts by their dictionary's serialisation; each holds one reference.
   std::map<std::string, pdf_font_desc*> fonts_;
   int fonts_shared_ = 0;
+  mu::Image stand_in_;  // 1x1, created on first use
+  int images_stood_in_ = 0;
 };
 
 }  // namespace redbox::pipeline::detail

@@ -53,6 +53,40 @@ mu::PdfDocument make_pdf(const mu::Context& ctx, const std::vector<TestPage>& pa
         pdf_dict_puts(ctx, xobjects, "Im0", ref);
         pdf_drop_obj(ctx, ref);
       }
+      // /P0: an axial red-to-blue shading pattern (the measurer does not load it).
+      pdf_obj* patterns = pdf_dict_put_dict(ctx, res, PDF_NAME(Pattern), 1);
+      pdf_obj* pattern = pdf_dict_puts_dict(ctx, patterns, "P0", 2);
+      pdf_dict_put_int(ctx, pattern, PDF_NAME(PatternType), 2);
+      pdf_obj* shading = pdf_dict_put_dict(ctx, pattern, PDF_NAME(Shading), 4);
+      pdf_dict_put_int(ctx, shading, PDF_NAME(ShadingType), 2);
+      pdf_dict_put(ctx, shading, PDF_NAME(ColorSpace), PDF_NAME(DeviceRGB));
+      pdf_obj* coords = pdf_dict_put_array(ctx, shading, PDF_NAME(Coords), 4);
+      for (int v : {0, 0, 595, 0}) pdf_array_push_int(ctx, coords, v);
+      pdf_obj* fn = pdf_dict_put_dict(ctx, shading, PDF_NAME(Function), 5);
+      pdf_dict_put_int(ctx, fn, PDF_NAME(FunctionType), 2);
+      pdf_obj* domain = pdf_dict_put_array(ctx, fn, PDF_NAME(Domain), 2);
+      pdf_array_push_int(ctx, domain, 0);
+      pdf_array_push_int(ctx, domain, 1);
+      pdf_obj* c0 = pdf_dict_put_array(ctx, fn, PDF_NAME(C0), 3);
+      for (int v : {1, 0, 0}) pdf_array_push_int(ctx, c0, v);
+      pdf_obj* c1 = pdf_dict_put_array(ctx, fn, PDF_NAME(C1), 3);
+      for (int v : {0, 0, 1}) pdf_array_push_int(ctx, c1, v);
+      pdf_dict_put_int(ctx, fn, PDF_NAME(N), 1);
+      // /GS0: a soft mask (luminosity of an empty group: hides everything when applied).
+      pdf_obj* gstates = pdf_dict_put_dict(ctx, res, PDF_NAME(ExtGState), 1);
+      pdf_obj* gs = pdf_dict_puts_dict(ctx, gstates, "GS0", 1);
+      pdf_obj* smask = pdf_dict_put_dict(ctx, gs, PDF_NAME(SMask), 2);
+      pdf_dict_put(ctx, smask, PDF_NAME(S), PDF_NAME(Luminosity));
+      const char* empty = "\n";
+      fz_buffer* eb = fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(empty), 1);
+      pdf_obj* eres = pdf_new_dict(ctx, d, 1);
+      pdf_obj* group = pdf_new_xobject(ctx, d, fz_make_rect(0, 0, 595, 842), fz_identity, eres, eb);
+      pdf_obj* gdict = pdf_dict_put_dict(ctx, group, PDF_NAME(Group), 2);
+      pdf_dict_put(ctx, gdict, PDF_NAME(S), PDF_NAME(Transparency));
+      pdf_dict_put(ctx, smask, PDF_NAME(G), group);
+      pdf_drop_obj(ctx, group);
+      pdf_drop_obj(ctx, eres);
+      fz_drop_buffer(ctx, eb);
       if (with_form) {
         const char* box = "0 0 100 30 re f\n";
         fz_buffer* fb = fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(box), strlen(box));
@@ -92,6 +126,9 @@ std::vector<TestPage> cases() {
        "a full-page fill clipped to leave the bottom 100 pt free"},
       {"q 0 400 595 442 re W n 0 0 595 842 re f Q BT /F1 11 Tf 56 780 Td (x) Tj ET\n", false, false, 0, false,
        "a full-page fill clipped to the top half"},
+      {"/Pattern cs /P0 scn 100 5 300 10 re f\n", false, false, 0, true, "a shading-pattern fill in the band"},
+      {"/Pattern cs /P0 scn 100 500 300 10 re f\n", false, false, 0, false, "a shading-pattern fill mid-page"},
+      {"q /GS0 gs 100 5 300 10 re f Q\n", false, false, 0, true, "soft-masked content in the band still counts"},
       // /Rotate 90 turns the page clockwise: its right edge is the bottom as seen, its bottom edge the left.
       {"0 0 1 rg 580 200 10 50 re f\n", false, false, 90, true, "rotated 90: a box at the right edge"},
       {"0 0 1 rg 300 5 50 10 re f\n", false, false, 90, false, "rotated 90: a box at the bottom edge"},
@@ -117,6 +154,8 @@ TEST_CASE("bundle measure: content in the stamp band is found whatever draws it"
   // Every page has its own identical Times-Roman dictionary; the pages showing text after the
   // first used the font loaded once.
   CHECK(shared.fonts_shared() >= 5);
+  // The images were placed, never read.
+  CHECK(shared.images_stood_in() >= 2);
 }
 
 TEST_CASE("bundle measure: a page without a free margin is decided early, one with a margin exactly", "[bundle]") {
