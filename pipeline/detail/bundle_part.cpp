@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "common/sha256.h"
+#include "pipeline/detail/bundle_sources.h"
 #include "pipeline/detail/bundle_reencode.h"
 
 namespace redbox::pipeline::detail {
@@ -259,20 +260,15 @@ std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesys
   // A part that fits in memory is read whole: reopening it object by object from the file
   // costs a seek and a read per object.
   const bool whole = size_on_disk(path) <= (32u << 20);
+  mu::Buffer data;
+  if (whole) data = read_whole_file(ctx, path);
+  fz_buffer* buf = data.get();
   mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] {
-    if (!whole) return pdf_open_document(ctx, in.c_str());
-    fz_buffer* buf = fz_read_file(ctx, in.c_str());
-    fz_stream* stm = nullptr;
+    if (buf == nullptr) return pdf_open_document(ctx, in.c_str());
+    fz_stream* stm = fz_open_buffer(ctx, buf);
     pdf_document* opened = nullptr;
-    fz_var(stm);
-    fz_try(ctx) {
-      stm = fz_open_buffer(ctx, buf);
-      opened = pdf_open_document_with_stream(ctx, stm);
-    }
-    fz_always(ctx) {
-      fz_drop_stream(ctx, stm);
-      fz_drop_buffer(ctx, buf);
-    }
+    fz_try(ctx) { opened = pdf_open_document_with_stream(ctx, stm); }
+    fz_always(ctx) { fz_drop_stream(ctx, stm); }
     fz_catch(ctx) { fz_rethrow(ctx); }
     return opened;
   }, ErrorKind::io));

@@ -37,4 +37,8 @@ std::string clean_text(std::string_view text, std::size_t max_bytes = 200);
 // each, which cost more than the parsing on documents with many small objects.
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info);
 
+// The whole file in one MuPDF buffer, read in one go into a buffer of its size (fz_read_file
+// reads 4 KB at a time into a buffer that keeps doubling). io errors name the file.
+mu::Buffer read_whole_file(const mu::Context& ctx, const std::filesystem::path& path);
+
 }  // namespace redbox::pipeline::detail
