@@ -142,8 +142,8 @@ class Bundler {
   void inspect();
   void plan_pages();
   detail::StampText stamp_for(int global) const;
-  void measure_pages();
-  const detail::PageGeometry& geometry_for(const PartPage& p) const;
+  void start_measuring();
+  detail::PageGeometry geometry_for(const PartPage& p);
   pdf_document* source(int document);
   void release_sources_before(int document);
   std::vector<detail::IndexRow> index_rows(bool with_parts) const;
@@ -165,8 +165,9 @@ class Bundler {
   std::vector<detail::SourceInfo> docs_;
   std::vector<PartPage> pages_;          // every page of the bundle, in order
   std::set<int> reencode_;               // bundle pages whose images are downsampled to fit
-  // Measured up front (when stamping): [document][page], the cover letter last.
-  std::vector<std::vector<detail::PageGeometry>> geometry_;
+  // Measured in the background while parts are assembled (when stamping); the cover letter is
+  // source 0 when there is one, then the documents.
+  std::unique_ptr<detail::PageMeasurements> measurements_;
   std::vector<std::string> index_contents_;
   std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
@@ -241,17 +242,19 @@ detail::StampText Bundler::stamp_for(int global) const {
   return t;
 }
 
-void Bundler::measure_pages() {
-  std::vector<const detail::SourceInfo*> sources;
-  for (const auto& d : docs_) sources.push_back(&d);
+void Bundler::start_measuring() {
+  std::vector<const detail::SourceInfo*> sources;  // in the order the bundle needs them
   if (cover_) sources.push_back(&*cover_);
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  geometry_ = detail::measure_sources(sources, threads);
+  for (const auto& d : docs_) sources.push_back(&d);
+  // Measuring runs beside the assembly (this thread): one measuring thread per other core.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  measurements_ = std::make_unique<detail::PageMeasurements>(std::move(sources), std::clamp(cores - 1, 1u, 3u));
 }
 
-const detail::PageGeometry& Bundler::geometry_for(const PartPage& p) const {
-  const std::size_t doc = p.document == kCoverDocument ? docs_.size() : static_cast<std::size_t>(p.document);
-  return geometry_.at(doc).at(static_cast<std::size_t>(p.source_page));
+detail::PageGeometry Bundler::geometry_for(const PartPage& p) {
+  const std::size_t offset = cover_ ? 1 : 0;
+  const std::size_t source = p.document == kCoverDocument ? 0 : offset + static_cast<std::size_t>(p.document);
+  return measurements_->get(source, p.source_page);
 }
 
 pdf_document* Bundler::source(int document) {
@@ -516,9 +519,10 @@ BundleResult Bundler::run() {
   inspect();
   plan_pages();
   if (o_.index) index_contents_ = detail::index_page_contents(helvetica_, o_.reference, index_rows(false));
-  if (!o_.stamp_pattern.empty() || o_.page_of_total) measure_pages();
   staging_ = std::make_unique<StagingDir>(o_.output_dir);
+  if (!o_.stamp_pattern.empty() || o_.page_of_total) start_measuring();
   write_parts();
+  measurements_.reset();  // every page is measured by now; the threads have ended
   finish();
   return std::move(result_);
 }
