@@ -169,7 +169,7 @@ class Bundler {
   // source 0 when there is one, then the documents.
   std::unique_ptr<detail::PageMeasurements> measurements_;
   std::vector<std::string> index_contents_;
-  std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
+  std::map<int, std::unique_ptr<detail::OpenSource>> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
   std::int64_t created_ = 0;
   // Real size / estimate, learnt from written parts; starts high because the estimate leaves
@@ -261,9 +261,9 @@ pdf_document* Bundler::source(int document) {
   auto it = open_.find(document);
   if (it == open_.end()) {
     const auto& info = document == kCoverDocument ? *cover_ : docs_[static_cast<std::size_t>(document)];
-    it = open_.emplace(document, detail::open_source_pdf(ctx_, info)).first;
+    it = open_.emplace(document, std::make_unique<detail::OpenSource>(ctx_, info)).first;
   }
-  return it->second.get();
+  return it->second->get();
 }
 
 void Bundler::release_sources_before(int document) {

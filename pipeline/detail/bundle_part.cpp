@@ -78,6 +78,20 @@ void set_info_and_id(fz_context* ctx, pdf_document* doc, const char* title, int6
   fz_catch(ctx) { fz_rethrow(ctx); }
 }
 
+// The last page of doc: the last leaf of its page tree, where pdf_insert_page(-1) put it (a walk
+// down the last kids, not a count through every page). Runs under fz_try.
+pdf_obj* last_page_obj(fz_context* ctx, pdf_document* doc) {
+  pdf_obj* node = pdf_dict_getp(ctx, pdf_trailer(ctx, doc), "Root/Pages");
+  for (int depth = 0; depth < 64; ++depth) {
+    pdf_obj* kids = pdf_dict_get(ctx, node, PDF_NAME(Kids));
+    if (!pdf_is_array(ctx, kids)) return node;
+    const int n = pdf_array_len(ctx, kids);
+    if (n == 0) break;
+    node = pdf_array_get(ctx, kids, n - 1);
+  }
+  return pdf_lookup_page_obj(ctx, doc, pdf_count_pages(ctx, doc) - 1);  // an odd tree: the slow way
+}
+
 std::uint64_t size_on_disk(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail(Error::io(path.string() + ": written part is missing"));
@@ -164,7 +178,7 @@ void PartBuilder::add_source_page(pdf_document* src, const PartPage& page, const
   const int from = page.source_page;
   pdf_obj* page_obj = ctx_.call("cannot copy page " + std::to_string(from + 1), [&] {
     pdf_graft_mapped_page(ctx_, map, -1, src, from);
-    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+    return last_page_obj(ctx_, d);
   });
   if (!stamp.right.empty() || !stamp.centre.empty())
     stamp_page(ctx_, helvetica_, d, page_obj, f, geometry, stamp);
@@ -201,7 +215,7 @@ void PartBuilder::add_generated_page(fz_rect mediabox, const std::string& conten
       fz_drop_buffer(ctx_, buf);
     }
     fz_catch(ctx_) { fz_rethrow(ctx_); }
-    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+    return last_page_obj(ctx_, d);
   }, ErrorKind::internal);
   PageGeometry geometry;
   geometry.bounds = mediabox;
