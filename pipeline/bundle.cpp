@@ -152,7 +152,7 @@ class Bundler {
   std::string describe_page(const PartPage& p) const;
   // Builds a part from pages_[start...] with at most max_pages pages; writes it to path.
   std::vector<PartPage> build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
-                                   const std::filesystem::path& path, int part_number, std::uint64_t& written,
+                                   const std::filesystem::path& path, int part_number, detail::WrittenFile& written,
                                    std::uint64_t& estimated);
   void write_parts();
   void finish();
@@ -179,6 +179,7 @@ class Bundler {
   struct WrittenPart {
     std::filesystem::path path;
     std::vector<PartPage> pages;
+    std::string sha256;  // hashed as written
   };
   std::vector<WrittenPart> parts_;
   BundleResult result_;
@@ -316,8 +317,8 @@ std::string Bundler::describe_page(const PartPage& p) const {
 }
 
 std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
-                                          const std::filesystem::path& path, int part_number, std::uint64_t& written,
-                                          std::uint64_t& estimated) {
+                                          const std::filesystem::path& path, int part_number,
+                                          detail::WrittenFile& written, std::uint64_t& estimated) {
   detail::PartBuilder part(ctx_, helvetica_);
   const double ratio = ratio_;
   bool full = false;
@@ -378,15 +379,17 @@ void Bundler::write_parts() {
     release_sources_before(pages_[start].document < 0 ? -100 : pages_[start].document);
     std::size_t max_pages = page_limit;
     for (int attempt = 0;; ++attempt) {
-      std::uint64_t written = 0, estimated = 0;
-      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, written, estimated);
+      detail::WrittenFile file;
+      std::uint64_t estimated = 0;
+      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, file, estimated);
+      const std::uint64_t written = file.bytes;
       if (budget == 0 || written <= budget) {
         ratio_ = std::clamp(static_cast<double>(written) / static_cast<double>(std::max<std::uint64_t>(estimated, 1)), 0.2, 1.5);
         spdlog::debug("bundle part {}: {} pages, {} bytes (estimated {})", number, pages.size(), written, estimated);
         start += pages.size();
         progress.pages_done = static_cast<int>(start);
         progress.parts_written = number;
-        parts_.push_back({path, std::move(pages)});
+        parts_.push_back({path, std::move(pages), std::move(file.sha256)});
         break;
       }
       if (pages.size() == 1) {
@@ -420,6 +423,7 @@ void Bundler::finish() {
   const int count = static_cast<int>(parts_.size());
   const std::string of = "-of-" + two_digits(count);
   std::vector<std::pair<std::string, std::filesystem::path>> files;  // final name -> staged path
+  std::string index_sha256;
 
   for (int i = 0; i < count; ++i) {
     for (const auto& p : parts_[static_cast<std::size_t>(i)].pages) {
@@ -436,10 +440,11 @@ void Bundler::finish() {
     for (int i = 0; i < result_.index_pages; ++i) by_page[result_.cover_pages + i] = index_contents_[static_cast<std::size_t>(i)];
     auto& first = parts_.front();
     const std::filesystem::path rewritten = staging_->path() / "part-1-final.pdf";
-    const std::uint64_t size = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page);
-    if (o_.max_part_bytes != 0 && size > o_.max_part_bytes)
+    const detail::WrittenFile final_part = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page);
+    if (o_.max_part_bytes != 0 && final_part.bytes > o_.max_part_bytes)
       fail(Error::internal("part 1 grew over the size limit when its index was completed"));
     first.path = rewritten;
+    first.sha256 = final_part.sha256;
 
     // The index on its own, stamped with the same numbers as in part 1.
     detail::PartBuilder index_pdf(ctx_, helvetica_);
@@ -447,17 +452,17 @@ void Bundler::finish() {
       if (p.document == kIndexDocument)
         index_pdf.add_generated_page(detail::kIndexMediaBox, index_contents_[static_cast<std::size_t>(p.source_page)], p, stamp_for(p.global));
     const std::filesystem::path index_path = staging_->path() / "index.pdf";
-    index_pdf.write(index_path, {{"Index of documents", 0}}, {o_.reference + " index", created_, seed_ + "/index"});
+    index_sha256 = index_pdf.write(index_path, {{"Index of documents", 0}}, {o_.reference + " index", created_, seed_ + "/index"}).sha256;
   }
 
   std::vector<BundleFile> manifest_files;
-  auto describe_file = [&](const std::string& name, const std::filesystem::path& path, const std::vector<PartPage>& pages) {
+  // The hashes were taken as the files were written (the same bytes; no second read).
+  auto describe_file = [&](const std::string& name, const std::filesystem::path& path, const std::vector<PartPage>& pages,
+                           const std::string& sha256) {
     BundleFile f;
     f.name = name;
     f.bytes = std::filesystem::file_size(path);
-    auto hash = sha256_file_hex(path);
-    if (!hash) fail(hash.error());
-    f.sha256 = *hash;
+    f.sha256 = sha256;
     f.pages = static_cast<int>(pages.size());
     if (!o_.stamp_pattern.empty() && !pages.empty()) {
       f.first_stamp = stamp_for(pages.front().global).right;
@@ -468,7 +473,7 @@ void Bundler::finish() {
   for (int i = 0; i < count; ++i) {
     const auto& part = parts_[static_cast<std::size_t>(i)];
     const std::string name = o_.reference + "-part-" + two_digits(i + 1) + of + ".pdf";
-    BundleFile f = describe_file(name, part.path, part.pages);
+    BundleFile f = describe_file(name, part.path, part.pages, part.sha256);
     result_.parts.push_back(f);
     manifest_files.push_back(f);
     files.emplace_back(name, part.path);
@@ -479,7 +484,7 @@ void Bundler::finish() {
       if (p.document == kIndexDocument) index_pages.push_back(p);
     const std::string name = o_.reference + "-index.pdf";
     const auto path = staging_->path() / "index.pdf";
-    manifest_files.push_back(describe_file(name, path, index_pages));
+    manifest_files.push_back(describe_file(name, path, index_pages, index_sha256));
     files.emplace_back(name, path);
   }
   const bool encrypted = o_.zip && o_.zip_password.has_value();

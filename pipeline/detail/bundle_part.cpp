@@ -1,6 +1,11 @@
 #include "pipeline/detail/bundle_part.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "common/sha256.h"
 #include "pipeline/detail/bundle_sources.h"
@@ -98,9 +103,68 @@ std::uint64_t size_on_disk(const std::filesystem::path& path) {
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// Where a PDF is written: straight to the file through a 64 KB buffer, counting and hashing the
+// bytes as they go. MuPDF's own file output asks the system for the position (an lseek) at
+// every object, and the manifest's SHA-256 of each part would otherwise mean reading it back.
+struct PdfSink {
+  int fd = -1;
+  std::uint64_t written = 0;
+  Sha256* hash = nullptr;
+};
+
+void sink_write(fz_context* ctx, void* state, const void* data, size_t n) {
+  auto* sink = static_cast<PdfSink*>(state);
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t w = ::write(sink->fd, bytes + done, n - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) fz_throw(ctx, FZ_ERROR_GENERIC, "%s", std::strerror(errno));
+    done += static_cast<std::size_t>(w);
+  }
+  sink->hash->update(data, n);
+  sink->written += n;
+}
+
+int64_t sink_tell(fz_context*, void* state) { return static_cast<int64_t>(static_cast<PdfSink*>(state)->written); }
+
+WrittenFile save_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+                     const pdf_write_options& options) {
+  const std::string name = path.string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail(Error::io("cannot write " + name + ": " + std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } closer{fd};
+  Sha256 hash;
+  PdfSink sink{fd, 0, &hash};
+  PdfSink* state = &sink;
+  const pdf_write_options* opts = &options;
+  ctx.call("cannot write " + name, [&] {
+    fz_output* out = fz_new_output(ctx, 1 << 16, state, sink_write, nullptr, nullptr);
+    fz_try(ctx) {
+      out->tell = sink_tell;
+      pdf_write_document(ctx, doc, out, opts);
+      fz_close_output(ctx, out);
+    }
+    fz_always(ctx) { fz_drop_output(ctx, out); }
+    fz_catch(ctx) { fz_rethrow(ctx); }
+  }, ErrorKind::io);
+  closer.fd = -1;
+  if (::close(fd) != 0) fail(Error::io("cannot write " + name + ": " + std::strerror(errno)));
+  // The size is checked on disk, as written, not as counted.
+  const std::uint64_t size = size_on_disk(path);
+  if (size != sink.written)
+    fail(Error::io(name + ": " + std::to_string(size) + " bytes on disk after writing " + std::to_string(sink.written)));
+  return {size, hash.finish_hex()};
+}
+
 }  // namespace
 
-void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+WrittenFile write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
                const std::vector<OutlineEntry>& outline, const PartMetadata& metadata) {
   std::vector<const char*> titles;
   std::vector<int> pages;
@@ -130,9 +194,7 @@ void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem:
   opts.do_compress_fonts = 1;
   opts.do_garbage = 2;  // drop unreferenced objects (pages cut from the part) and renumber
   opts.dont_regenerate_id = 1;  // keep our deterministic /ID
-  const pdf_write_options* o = &opts;
-  const std::string out = path.string();
-  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, doc, out.c_str(), o); }, ErrorKind::io);
+  return save_pdf(ctx, doc, path, opts);
 }
 
 PartBuilder::PartBuilder(const mu::Context& ctx, const Helvetica& helvetica)
@@ -255,21 +317,20 @@ std::uint64_t PartBuilder::estimated_bytes() const {
   return total;
 }
 
-std::uint64_t PartBuilder::write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
-                                 const PartMetadata& metadata) {
+WrittenFile PartBuilder::write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
+                               const PartMetadata& metadata) {
   if (written_) fail(Error::internal("part written twice"));
   written_ = true;
   if (graft_map_ != nullptr) pdf_drop_graft_map(ctx_, graft_map_);
   graft_map_ = nullptr;
   graft_source_ = nullptr;
   font_.reset();  // object numbers change when the document is renumbered on writing
-  write_pdf(ctx_, doc_.get(), path, outline, metadata);
-  return size_on_disk(path);
+  return write_pdf(ctx_, doc_.get(), path, outline, metadata);
 }
 
-std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
-                                      const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page) {
+WrittenFile rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
+                                    const std::filesystem::path& out_path,
+                                    const std::map<int, std::string>& contents_by_page) {
   const std::string in = path.string();
   // A part that fits in memory is read whole: reopening it object by object from the file
   // costs a seek and a read per object.
@@ -315,10 +376,7 @@ std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesys
   opts.do_compress_images = 1;
   opts.do_compress_fonts = 1;
   opts.dont_regenerate_id = 1;
-  const pdf_write_options* o = &opts;
-  const std::string out = out_path.string();
-  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, d, out.c_str(), o); }, ErrorKind::io);
-  return size_on_disk(out_path);
+  return save_pdf(ctx, d, out_path, opts);
 }
 
 }  // namespace redbox::pipeline::detail
