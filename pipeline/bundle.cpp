@@ -153,7 +153,7 @@ class Bundler {
   // Builds a part from pages_[start...] with at most max_pages pages; writes it to path.
   std::vector<PartPage> build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
                                    const std::filesystem::path& path, int part_number, detail::WrittenFile& written,
-                                   std::uint64_t& estimated);
+                                   std::uint64_t& estimated, std::unique_ptr<detail::PartBuilder>& builder);
   void write_parts();
   void finish();
 
@@ -182,6 +182,7 @@ class Bundler {
     std::string sha256;  // hashed as written
   };
   std::vector<WrittenPart> parts_;
+  std::unique_ptr<detail::PartBuilder> first_part_;  // kept in memory when part 1 holds the index
   BundleResult result_;
 };
 
@@ -318,8 +319,10 @@ std::string Bundler::describe_page(const PartPage& p) const {
 
 std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
                                           const std::filesystem::path& path, int part_number,
-                                          detail::WrittenFile& written, std::uint64_t& estimated) {
-  detail::PartBuilder part(ctx_, helvetica_);
+                                          detail::WrittenFile& written, std::uint64_t& estimated,
+                                          std::unique_ptr<detail::PartBuilder>& builder) {
+  builder = std::make_unique<detail::PartBuilder>(ctx_, helvetica_);
+  detail::PartBuilder& part = *builder;
   const double ratio = ratio_;
   bool full = false;
   for (std::size_t g = start; g < pages_.size() && part.pages().size() < max_pages; ++g) {
@@ -381,7 +384,8 @@ void Bundler::write_parts() {
     for (int attempt = 0;; ++attempt) {
       detail::WrittenFile file;
       std::uint64_t estimated = 0;
-      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, file, estimated);
+      std::unique_ptr<detail::PartBuilder> builder;
+      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, file, estimated, builder);
       const std::uint64_t written = file.bytes;
       if (budget == 0 || written <= budget) {
         ratio_ = std::clamp(static_cast<double>(written) / static_cast<double>(std::max<std::uint64_t>(estimated, 1)), 0.2, 1.5);
@@ -390,6 +394,7 @@ void Bundler::write_parts() {
         progress.pages_done = static_cast<int>(start);
         progress.parts_written = number;
         parts_.push_back({path, std::move(pages), std::move(file.sha256)});
+        if (number == 1 && o_.index) first_part_ = std::move(builder);  // its index is completed at the end
         break;
       }
       if (pages.size() == 1) {
@@ -440,7 +445,8 @@ void Bundler::finish() {
     for (int i = 0; i < result_.index_pages; ++i) by_page[result_.cover_pages + i] = index_contents_[static_cast<std::size_t>(i)];
     auto& first = parts_.front();
     const std::filesystem::path rewritten = staging_->path() / "part-1-final.pdf";
-    const detail::WrittenFile final_part = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page);
+    const detail::WrittenFile final_part = first_part_->rewrite_generated_pages(rewritten, by_page);
+    first_part_.reset();
     if (o_.max_part_bytes != 0 && final_part.bytes > o_.max_part_bytes)
       fail(Error::internal("part 1 grew over the size limit when its index was completed"));
     first.path = rewritten;

@@ -328,26 +328,11 @@ WrittenFile PartBuilder::write(const std::filesystem::path& path, const std::vec
   return write_pdf(ctx_, doc_.get(), path, outline, metadata);
 }
 
-WrittenFile rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
-                                    const std::filesystem::path& out_path,
-                                    const std::map<int, std::string>& contents_by_page) {
-  const std::string in = path.string();
-  // A part that fits in memory is read whole: reopening it object by object from the file
-  // costs a seek and a read per object.
-  const bool whole = size_on_disk(path) <= (32u << 20);
-  mu::Buffer data;
-  if (whole) data = read_whole_file(ctx, path);
-  fz_buffer* buf = data.get();
-  mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] {
-    if (buf == nullptr) return pdf_open_document(ctx, in.c_str());
-    fz_stream* stm = fz_open_buffer(ctx, buf);
-    pdf_document* opened = nullptr;
-    fz_try(ctx) { opened = pdf_open_document_with_stream(ctx, stm); }
-    fz_always(ctx) { fz_drop_stream(ctx, stm); }
-    fz_catch(ctx) { fz_rethrow(ctx); }
-    return opened;
-  }, ErrorKind::io));
-  pdf_document* d = doc.get();
+WrittenFile PartBuilder::rewrite_generated_pages(const std::filesystem::path& out_path,
+                                                const std::map<int, std::string>& contents_by_page) {
+  if (!written_) fail(Error::internal("rewriting a part that was never written"));
+  const mu::Context& ctx = ctx_;
+  pdf_document* d = doc_.get();
   for (const auto& [page_index, content] : contents_by_page) {
     const char* text = content.c_str();
     const std::size_t len = content.size();

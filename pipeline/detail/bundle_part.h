@@ -64,9 +64,15 @@ class PartBuilder {
   std::uint64_t estimated_bytes() const;
 
   // Writes the part to path (outline, metadata, compressed streams, unreferenced objects
-  // dropped) and returns its size on disk and hash. The builder must not be used afterwards.
+  // dropped) and returns its size on disk and hash. No pages may be added afterwards.
   WrittenFile write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
-                      const PartMetadata& metadata);
+                    const PartMetadata& metadata);
+  // After write: replaces the content stream of generated pages (page index -> content; pages
+  // added with add_generated_page) and writes the part again to out_path, with the outline,
+  // metadata and /ID it was written with. Used for part 1's index once the part numbers are
+  // known: the part stays in memory, so it is not read back and parsed again.
+  WrittenFile rewrite_generated_pages(const std::filesystem::path& out_path,
+                                      const std::map<int, std::string>& contents_by_page);
 
  private:
   pdf_obj* font();
@@ -85,12 +91,5 @@ class PartBuilder {
 // Sets the outline, Info and /ID of doc and writes it to path (shared by parts and the index).
 WrittenFile write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
                       const std::vector<OutlineEntry>& outline, const PartMetadata& metadata);
-
-// Replaces the content stream of generated pages (page index -> content; pages added with
-// add_generated_page) of the PDF at path, written by write_pdf, and writes the result to
-// out_path keeping its outline, metadata and /ID; returns out_path's size and hash.
-WrittenFile rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
-                                      const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page);
 
 }  // namespace redbox::pipeline::detail
