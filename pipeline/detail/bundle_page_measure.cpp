@@ -401,8 +401,12 @@ void PageMeasurer::stand_in_images(pdf_obj* page) {
 PageGeometry PageMeasurer::measure(pdf_document* doc, int page_index) {
   const std::string what = "measuring page " + std::to_string(page_index + 1);
   pdf_obj* page = ctx_.call(what, [&] { return pdf_lookup_page_obj(ctx_, doc, page_index); });
-  share_fonts(doc, page);
-  stand_in_images(page);
+  // Both only save work; a page whose resources they cannot read is measured the plain way.
+  try {
+    share_fonts(doc, page);
+    stand_in_images(page);
+  } catch (const Failure&) {
+  }
 
   PageGeometry g;
   fz_rect* bounds = &g.bounds;
