@@ -3,10 +3,10 @@
 // clipped content, rotated pages), with the measurer stopping early and sharing fonts.
 #include <catch2/catch.hpp>
 
-#include "common/mupdf.h"
 #include <filesystem>
 #include <optional>
 
+#include "common/mupdf.h"
 #include "pipeline/detail/bundle_page_measure.h"
 #include "support/test_support.h"
 
