@@ -142,8 +142,8 @@ class Bundler {
   void inspect();
   void plan_pages();
   detail::StampText stamp_for(int global) const;
-  void measure_pages();
-  const detail::PageGeometry& geometry_for(const PartPage& p) const;
+  void start_measuring();
+  detail::PageGeometry geometry_for(const PartPage& p);
   pdf_document* source(int document);
   void release_sources_before(int document);
   std::vector<detail::IndexRow> index_rows(bool with_parts) const;
@@ -152,8 +152,8 @@ class Bundler {
   std::string describe_page(const PartPage& p) const;
   // Builds a part from pages_[start...] with at most max_pages pages; writes it to path.
   std::vector<PartPage> build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
-                                   const std::filesystem::path& path, int part_number, std::uint64_t& written,
-                                   std::uint64_t& estimated);
+                                   const std::filesystem::path& path, int part_number, detail::WrittenFile& written,
+                                   std::uint64_t& estimated, std::unique_ptr<detail::PartBuilder>& builder);
   void write_parts();
   void finish();
 
@@ -165,10 +165,11 @@ class Bundler {
   std::vector<detail::SourceInfo> docs_;
   std::vector<PartPage> pages_;          // every page of the bundle, in order
   std::set<int> reencode_;               // bundle pages whose images are downsampled to fit
-  // Measured up front (when stamping): [document][page], the cover letter last.
-  std::vector<std::vector<detail::PageGeometry>> geometry_;
+  // Measured in the background while parts are assembled (when stamping); the cover letter is
+  // source 0 when there is one, then the documents.
+  std::unique_ptr<detail::PageMeasurements> measurements_;
   std::vector<std::string> index_contents_;
-  std::map<int, mu::PdfDocument> open_;  // sources with pages in the part being built
+  std::map<int, std::unique_ptr<detail::OpenSource>> open_;  // sources with pages in the part being built
   std::string seed_;                     // hash of inputs and options: the PDFs' /ID
   std::int64_t created_ = 0;
   // Real size / estimate, learnt from written parts; starts high because the estimate leaves
@@ -178,8 +179,10 @@ class Bundler {
   struct WrittenPart {
     std::filesystem::path path;
     std::vector<PartPage> pages;
+    std::string sha256;  // hashed as written
   };
   std::vector<WrittenPart> parts_;
+  std::unique_ptr<detail::PartBuilder> first_part_;  // kept in memory when part 1 holds the index
   BundleResult result_;
 };
 
@@ -241,26 +244,28 @@ detail::StampText Bundler::stamp_for(int global) const {
   return t;
 }
 
-void Bundler::measure_pages() {
-  std::vector<const detail::SourceInfo*> sources;
-  for (const auto& d : docs_) sources.push_back(&d);
+void Bundler::start_measuring() {
+  std::vector<const detail::SourceInfo*> sources;  // in the order the bundle needs them
   if (cover_) sources.push_back(&*cover_);
-  const unsigned threads = std::clamp(std::thread::hardware_concurrency(), 1u, 4u);
-  geometry_ = detail::measure_sources(sources, threads);
+  for (const auto& d : docs_) sources.push_back(&d);
+  // Measuring runs beside the assembly (this thread): one measuring thread per other core.
+  const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
+  measurements_ = std::make_unique<detail::PageMeasurements>(std::move(sources), std::clamp(cores - 1, 1u, 3u));
 }
 
-const detail::PageGeometry& Bundler::geometry_for(const PartPage& p) const {
-  const std::size_t doc = p.document == kCoverDocument ? docs_.size() : static_cast<std::size_t>(p.document);
-  return geometry_.at(doc).at(static_cast<std::size_t>(p.source_page));
+detail::PageGeometry Bundler::geometry_for(const PartPage& p) {
+  const std::size_t offset = cover_ ? 1 : 0;
+  const std::size_t source = p.document == kCoverDocument ? 0 : offset + static_cast<std::size_t>(p.document);
+  return measurements_->get(source, p.source_page);
 }
 
 pdf_document* Bundler::source(int document) {
   auto it = open_.find(document);
   if (it == open_.end()) {
     const auto& info = document == kCoverDocument ? *cover_ : docs_[static_cast<std::size_t>(document)];
-    it = open_.emplace(document, detail::open_source_pdf(ctx_, info)).first;
+    it = open_.emplace(document, std::make_unique<detail::OpenSource>(ctx_, info)).first;
   }
-  return it->second.get();
+  return it->second->get();
 }
 
 void Bundler::release_sources_before(int document) {
@@ -313,9 +318,11 @@ std::string Bundler::describe_page(const PartPage& p) const {
 }
 
 std::vector<PartPage> Bundler::build_part(std::size_t start, std::size_t max_pages, std::uint64_t budget,
-                                          const std::filesystem::path& path, int part_number, std::uint64_t& written,
-                                          std::uint64_t& estimated) {
-  detail::PartBuilder part(ctx_, helvetica_);
+                                          const std::filesystem::path& path, int part_number,
+                                          detail::WrittenFile& written, std::uint64_t& estimated,
+                                          std::unique_ptr<detail::PartBuilder>& builder) {
+  builder = std::make_unique<detail::PartBuilder>(ctx_, helvetica_);
+  detail::PartBuilder& part = *builder;
   const double ratio = ratio_;
   bool full = false;
   for (std::size_t g = start; g < pages_.size() && part.pages().size() < max_pages; ++g) {
@@ -375,15 +382,19 @@ void Bundler::write_parts() {
     release_sources_before(pages_[start].document < 0 ? -100 : pages_[start].document);
     std::size_t max_pages = page_limit;
     for (int attempt = 0;; ++attempt) {
-      std::uint64_t written = 0, estimated = 0;
-      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, written, estimated);
+      detail::WrittenFile file;
+      std::uint64_t estimated = 0;
+      std::unique_ptr<detail::PartBuilder> builder;
+      std::vector<PartPage> pages = build_part(start, max_pages, budget, path, number, file, estimated, builder);
+      const std::uint64_t written = file.bytes;
       if (budget == 0 || written <= budget) {
         ratio_ = std::clamp(static_cast<double>(written) / static_cast<double>(std::max<std::uint64_t>(estimated, 1)), 0.2, 1.5);
         spdlog::debug("bundle part {}: {} pages, {} bytes (estimated {})", number, pages.size(), written, estimated);
         start += pages.size();
         progress.pages_done = static_cast<int>(start);
         progress.parts_written = number;
-        parts_.push_back({path, std::move(pages)});
+        parts_.push_back({path, std::move(pages), std::move(file.sha256)});
+        if (number == 1 && o_.index) first_part_ = std::move(builder);  // its index is completed at the end
         break;
       }
       if (pages.size() == 1) {
@@ -417,6 +428,7 @@ void Bundler::finish() {
   const int count = static_cast<int>(parts_.size());
   const std::string of = "-of-" + two_digits(count);
   std::vector<std::pair<std::string, std::filesystem::path>> files;  // final name -> staged path
+  std::string index_sha256;
 
   for (int i = 0; i < count; ++i) {
     for (const auto& p : parts_[static_cast<std::size_t>(i)].pages) {
@@ -433,10 +445,12 @@ void Bundler::finish() {
     for (int i = 0; i < result_.index_pages; ++i) by_page[result_.cover_pages + i] = index_contents_[static_cast<std::size_t>(i)];
     auto& first = parts_.front();
     const std::filesystem::path rewritten = staging_->path() / "part-1-final.pdf";
-    const std::uint64_t size = detail::rewrite_generated_pages(ctx_, first.path, rewritten, by_page);
-    if (o_.max_part_bytes != 0 && size > o_.max_part_bytes)
+    const detail::WrittenFile final_part = first_part_->rewrite_generated_pages(rewritten, by_page);
+    first_part_.reset();
+    if (o_.max_part_bytes != 0 && final_part.bytes > o_.max_part_bytes)
       fail(Error::internal("part 1 grew over the size limit when its index was completed"));
     first.path = rewritten;
+    first.sha256 = final_part.sha256;
 
     // The index on its own, stamped with the same numbers as in part 1.
     detail::PartBuilder index_pdf(ctx_, helvetica_);
@@ -444,17 +458,17 @@ void Bundler::finish() {
       if (p.document == kIndexDocument)
         index_pdf.add_generated_page(detail::kIndexMediaBox, index_contents_[static_cast<std::size_t>(p.source_page)], p, stamp_for(p.global));
     const std::filesystem::path index_path = staging_->path() / "index.pdf";
-    index_pdf.write(index_path, {{"Index of documents", 0}}, {o_.reference + " index", created_, seed_ + "/index"});
+    index_sha256 = index_pdf.write(index_path, {{"Index of documents", 0}}, {o_.reference + " index", created_, seed_ + "/index"}).sha256;
   }
 
   std::vector<BundleFile> manifest_files;
-  auto describe_file = [&](const std::string& name, const std::filesystem::path& path, const std::vector<PartPage>& pages) {
+  // The hashes were taken as the files were written (the same bytes; no second read).
+  auto describe_file = [&](const std::string& name, const std::filesystem::path& path, const std::vector<PartPage>& pages,
+                           const std::string& sha256) {
     BundleFile f;
     f.name = name;
     f.bytes = std::filesystem::file_size(path);
-    auto hash = sha256_file_hex(path);
-    if (!hash) fail(hash.error());
-    f.sha256 = *hash;
+    f.sha256 = sha256;
     f.pages = static_cast<int>(pages.size());
     if (!o_.stamp_pattern.empty() && !pages.empty()) {
       f.first_stamp = stamp_for(pages.front().global).right;
@@ -465,7 +479,7 @@ void Bundler::finish() {
   for (int i = 0; i < count; ++i) {
     const auto& part = parts_[static_cast<std::size_t>(i)];
     const std::string name = o_.reference + "-part-" + two_digits(i + 1) + of + ".pdf";
-    BundleFile f = describe_file(name, part.path, part.pages);
+    BundleFile f = describe_file(name, part.path, part.pages, part.sha256);
     result_.parts.push_back(f);
     manifest_files.push_back(f);
     files.emplace_back(name, part.path);
@@ -476,7 +490,7 @@ void Bundler::finish() {
       if (p.document == kIndexDocument) index_pages.push_back(p);
     const std::string name = o_.reference + "-index.pdf";
     const auto path = staging_->path() / "index.pdf";
-    manifest_files.push_back(describe_file(name, path, index_pages));
+    manifest_files.push_back(describe_file(name, path, index_pages, index_sha256));
     files.emplace_back(name, path);
   }
   const bool encrypted = o_.zip && o_.zip_password.has_value();
@@ -516,9 +530,10 @@ BundleResult Bundler::run() {
   inspect();
   plan_pages();
   if (o_.index) index_contents_ = detail::index_page_contents(helvetica_, o_.reference, index_rows(false));
-  if (!o_.stamp_pattern.empty() || o_.page_of_total) measure_pages();
   staging_ = std::make_unique<StagingDir>(o_.output_dir);
+  if (!o_.stamp_pattern.empty() || o_.page_of_total) start_measuring();
   write_parts();
+  measurements_.reset();  // every page is measured by now; the threads have ended
   finish();
   return std::move(result_);
 }

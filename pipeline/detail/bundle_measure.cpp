@@ -1,80 +1,102 @@
 #include "pipeline/detail/bundle_measure.h"
 
-#include <atomic>
-#include <mutex>
-#include <optional>
-#include <thread>
+#include <map>
+#include <string>
+
+#include "pipeline/detail/bundle_page_measure.h"
 
 namespace redbox::pipeline::detail {
 namespace {
 
-// Pages handed to a thread at a time: a short document goes to one thread whole (opening a
-// document, its xref and object streams, can cost as much as measuring a few dozen pages); a
-// long one is shared in batches.
-constexpr int kBatchPages = 150;
+// Pages handed to a thread at a time: small enough that the assembler soon has pages to copy,
+// large enough that a thread seldom reopens a document (opening one, its xref and object
+// streams, can cost as much as measuring a few dozen pages).
+constexpr int kBatchPages = 40;
 // Each measuring context caches fonts and images; the part being assembled is the memory that
 // matters, so these stay small.
 constexpr std::size_t kMeasureStoreBytes = 24u << 20;
 
-struct Batch {
-  std::size_t source;
-  int first;
-  int last;  // exclusive
-};
-
 }  // namespace
 
-std::vector<std::vector<PageGeometry>> measure_sources(const std::vector<const SourceInfo*>& sources, unsigned threads) {
-  std::vector<std::vector<PageGeometry>> result(sources.size());
-  std::vector<Batch> batches;
-  for (std::size_t i = 0; i < sources.size(); ++i) {
-    result[i].resize(static_cast<std::size_t>(sources[i]->pages));
-    for (int p = 0; p < sources[i]->pages; p += kBatchPages) batches.push_back({i, p, std::min(p + kBatchPages, sources[i]->pages)});
+PageMeasurements::PageMeasurements(std::vector<const SourceInfo*> sources, unsigned threads)
+    : sources_(std::move(sources)), result_(sources_.size()), measured_as_(sources_.size()),
+      first_batch_(sources_.size()) {
+  std::map<std::string, std::size_t> first_with_hash;
+  for (std::size_t i = 0; i < sources_.size(); ++i) {
+    const auto [it, first] = first_with_hash.emplace(sources_[i]->sha256, i);
+    measured_as_[i] = first || sources_[i]->sha256.empty() ? i : it->second;
+    if (measured_as_[i] != i) continue;
+    result_[i].resize(static_cast<std::size_t>(sources_[i]->pages));
+    first_batch_[i] = batches_.size();
+    for (int p = 0; p < sources_[i]->pages; p += kBatchPages)
+      batches_.push_back({i, p, std::min(p + kBatchPages, sources_[i]->pages)});
   }
-  std::atomic<std::size_t> next{0};
-  std::atomic<bool> failed{false};
-  std::mutex error_mutex;
-  std::optional<Error> first_error;
+  done_.assign(batches_.size(), 0);
+  const unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(batches_.size())));
+  try {
+    for (unsigned t = 0; t < n && !batches_.empty(); ++t) threads_.emplace_back([this] { work(); });
+  } catch (...) {
+    stop_and_join();
+    throw;
+  }
+}
 
-  auto work = [&] {
-    const SourceInfo* current = nullptr;
-    try {
-      mu::Context ctx = mu::Context::create(kMeasureStoreBytes);
-      std::optional<std::size_t> open_index;
-      mu::PdfDocument open;
-      while (!failed) {
-        const std::size_t b = next.fetch_add(1);
-        if (b >= batches.size()) break;
-        const Batch& batch = batches[b];
-        current = sources[batch.source];
-        if (open_index != batch.source) {
-          open.reset();
-          open = open_source_pdf(ctx, *sources[batch.source]);
-          open_index = batch.source;
-        }
-        for (int p = batch.first; p < batch.last; ++p)
-          result[batch.source][static_cast<std::size_t>(p)] = measure_page(ctx, open.get(), p);
+PageMeasurements::~PageMeasurements() { stop_and_join(); }
+
+void PageMeasurements::stop_and_join() {
+  stop_ = true;
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+}
+
+PageGeometry PageMeasurements::get(std::size_t source, int page) {
+  const std::size_t s = measured_as_.at(source);
+  if (page < 0 || static_cast<std::size_t>(page) >= result_[s].size())
+    fail(Error::internal("no page " + std::to_string(page + 1) + " in " + sources_[source]->display_name));
+  const std::size_t b = first_batch_[s] + static_cast<std::size_t>(page / kBatchPages);
+  std::unique_lock lock(mutex_);
+  measured_.wait(lock, [&] { return done_[b] != 0 || error_.has_value(); });
+  if (done_[b] == 0) fail(*error_);
+  return result_[s][static_cast<std::size_t>(page)];
+}
+
+void PageMeasurements::work() {
+  const SourceInfo* current = nullptr;
+  try {
+    mu::Context ctx = mu::Context::create(kMeasureStoreBytes);
+    PageMeasurer measurer(ctx);
+    std::optional<std::size_t> open_index;
+    mu::PdfDocument open;
+    while (!stop_) {
+      const std::size_t b = next_.fetch_add(1);
+      if (b >= batches_.size()) break;
+      const Batch& batch = batches_[b];
+      current = sources_[batch.source];
+      if (open_index != batch.source) {
+        open.reset();
+        open = open_source_pdf(ctx, *current);
+        open_index = batch.source;
       }
-    } catch (...) {
-      Error e = capture_error();
-      if (current != nullptr && e.message.find(current->display_name) == std::string::npos) e = e.within(current->display_name);
-      std::lock_guard lock(error_mutex);
-      if (!first_error) first_error = std::move(e);
-      failed = true;
+      for (int p = batch.first; p < batch.last && !stop_; ++p)
+        result_[batch.source][static_cast<std::size_t>(p)] = measurer.measure(open.get(), p);
+      if (stop_) break;
+      {
+        std::lock_guard lock(mutex_);
+        done_[b] = 1;
+      }
+      measured_.notify_all();
     }
-  };
-
-  const unsigned n = std::max(1u, std::min<unsigned>(threads, static_cast<unsigned>(batches.size())));
-  if (n <= 1) {
-    work();
-  } else {
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < n; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
+  } catch (...) {
+    Error e = capture_error();
+    if (current != nullptr && e.message.find(current->display_name) == std::string::npos)
+      e = e.within(current->display_name);
+    {
+      std::lock_guard lock(mutex_);
+      if (!error_) error_ = std::move(e);
+    }
+    stop_ = true;
+    measured_.notify_all();
   }
-  if (first_error) fail(*first_error);
-  return result;
 }
 
 }  // namespace redbox::pipeline::detail

@@ -1,8 +1,14 @@
 #include "pipeline/detail/bundle_part.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "common/sha256.h"
+#include "pipeline/detail/bundle_sources.h"
 #include "pipeline/detail/bundle_reencode.h"
 
 namespace redbox::pipeline::detail {
@@ -77,15 +83,88 @@ void set_info_and_id(fz_context* ctx, pdf_document* doc, const char* title, int6
   fz_catch(ctx) { fz_rethrow(ctx); }
 }
 
+// The last page of doc: the last leaf of its page tree, where pdf_insert_page(-1) put it (a walk
+// down the last kids, not a count through every page). Runs under fz_try.
+pdf_obj* last_page_obj(fz_context* ctx, pdf_document* doc) {
+  pdf_obj* node = pdf_dict_getp(ctx, pdf_trailer(ctx, doc), "Root/Pages");
+  for (int depth = 0; depth < 64; ++depth) {
+    pdf_obj* kids = pdf_dict_get(ctx, node, PDF_NAME(Kids));
+    if (!pdf_is_array(ctx, kids)) return node;
+    const int n = pdf_array_len(ctx, kids);
+    if (n == 0) break;
+    node = pdf_array_get(ctx, kids, n - 1);
+  }
+  return pdf_lookup_page_obj(ctx, doc, pdf_count_pages(ctx, doc) - 1);  // an odd tree: the slow way
+}
+
 std::uint64_t size_on_disk(const std::filesystem::path& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) fail(Error::io(path.string() + ": written part is missing"));
   return static_cast<std::uint64_t>(st.st_size);
 }
 
+// Where a PDF is written: straight to the file through a 64 KB buffer, counting and hashing the
+// bytes as they go. MuPDF's own file output asks the system for the position (an lseek) at
+// every object, and the manifest's SHA-256 of each part would otherwise mean reading it back.
+struct PdfSink {
+  int fd = -1;
+  std::uint64_t written = 0;
+  Sha256* hash = nullptr;
+};
+
+void sink_write(fz_context* ctx, void* state, const void* data, size_t n) {
+  auto* sink = static_cast<PdfSink*>(state);
+  const auto* bytes = static_cast<const unsigned char*>(data);
+  std::size_t done = 0;
+  while (done < n) {
+    const ssize_t w = ::write(sink->fd, bytes + done, n - done);
+    if (w < 0 && errno == EINTR) continue;
+    if (w < 0) fz_throw(ctx, FZ_ERROR_GENERIC, "%s", std::strerror(errno));
+    done += static_cast<std::size_t>(w);
+  }
+  sink->hash->update(data, n);
+  sink->written += n;
+}
+
+int64_t sink_tell(fz_context*, void* state) { return static_cast<int64_t>(static_cast<PdfSink*>(state)->written); }
+
+WrittenFile save_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+                     const pdf_write_options& options) {
+  const std::string name = path.string();
+  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) fail(Error::io("cannot write " + name + ": " + std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() {
+      if (fd >= 0) ::close(fd);
+    }
+  } closer{fd};
+  Sha256 hash;
+  PdfSink sink{fd, 0, &hash};
+  PdfSink* state = &sink;
+  const pdf_write_options* opts = &options;
+  ctx.call("cannot write " + name, [&] {
+    fz_output* out = fz_new_output(ctx, 1 << 16, state, sink_write, nullptr, nullptr);
+    fz_try(ctx) {
+      out->tell = sink_tell;
+      pdf_write_document(ctx, doc, out, opts);
+      fz_close_output(ctx, out);
+    }
+    fz_always(ctx) { fz_drop_output(ctx, out); }
+    fz_catch(ctx) { fz_rethrow(ctx); }
+  }, ErrorKind::io);
+  closer.fd = -1;
+  if (::close(fd) != 0) fail(Error::io("cannot write " + name + ": " + std::strerror(errno)));
+  // The size is checked on disk, as written, not as counted.
+  const std::uint64_t size = size_on_disk(path);
+  if (size != sink.written)
+    fail(Error::io(name + ": " + std::to_string(size) + " bytes on disk after writing " + std::to_string(sink.written)));
+  return {size, hash.finish_hex()};
+}
+
 }  // namespace
 
-void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+WrittenFile write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
                const std::vector<OutlineEntry>& outline, const PartMetadata& metadata) {
   std::vector<const char*> titles;
   std::vector<int> pages;
@@ -115,9 +194,7 @@ void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem:
   opts.do_compress_fonts = 1;
   opts.do_garbage = 2;  // drop unreferenced objects (pages cut from the part) and renumber
   opts.dont_regenerate_id = 1;  // keep our deterministic /ID
-  const pdf_write_options* o = &opts;
-  const std::string out = path.string();
-  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, doc, out.c_str(), o); }, ErrorKind::io);
+  return save_pdf(ctx, doc, path, opts);
 }
 
 PartBuilder::PartBuilder(const mu::Context& ctx, const Helvetica& helvetica)
@@ -163,7 +240,7 @@ void PartBuilder::add_source_page(pdf_document* src, const PartPage& page, const
   const int from = page.source_page;
   pdf_obj* page_obj = ctx_.call("cannot copy page " + std::to_string(from + 1), [&] {
     pdf_graft_mapped_page(ctx_, map, -1, src, from);
-    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+    return last_page_obj(ctx_, d);
   });
   if (!stamp.right.empty() || !stamp.centre.empty())
     stamp_page(ctx_, helvetica_, d, page_obj, f, geometry, stamp);
@@ -200,7 +277,7 @@ void PartBuilder::add_generated_page(fz_rect mediabox, const std::string& conten
       fz_drop_buffer(ctx_, buf);
     }
     fz_catch(ctx_) { fz_rethrow(ctx_); }
-    return pdf_lookup_page_obj(ctx_, d, pdf_count_pages(ctx_, d) - 1);
+    return last_page_obj(ctx_, d);
   }, ErrorKind::internal);
   PageGeometry geometry;
   geometry.bounds = mediabox;
@@ -240,43 +317,22 @@ std::uint64_t PartBuilder::estimated_bytes() const {
   return total;
 }
 
-std::uint64_t PartBuilder::write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
-                                 const PartMetadata& metadata) {
+WrittenFile PartBuilder::write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
+                               const PartMetadata& metadata) {
   if (written_) fail(Error::internal("part written twice"));
   written_ = true;
   if (graft_map_ != nullptr) pdf_drop_graft_map(ctx_, graft_map_);
   graft_map_ = nullptr;
   graft_source_ = nullptr;
   font_.reset();  // object numbers change when the document is renumbered on writing
-  write_pdf(ctx_, doc_.get(), path, outline, metadata);
-  return size_on_disk(path);
+  return write_pdf(ctx_, doc_.get(), path, outline, metadata);
 }
 
-std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
-                                      const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page) {
-  const std::string in = path.string();
-  // A part that fits in memory is read whole: reopening it object by object from the file
-  // costs a seek and a read per object.
-  const bool whole = size_on_disk(path) <= (32u << 20);
-  mu::PdfDocument doc(ctx, ctx.call("cannot reopen " + in, [&] {
-    if (!whole) return pdf_open_document(ctx, in.c_str());
-    fz_buffer* buf = fz_read_file(ctx, in.c_str());
-    fz_stream* stm = nullptr;
-    pdf_document* opened = nullptr;
-    fz_var(stm);
-    fz_try(ctx) {
-      stm = fz_open_buffer(ctx, buf);
-      opened = pdf_open_document_with_stream(ctx, stm);
-    }
-    fz_always(ctx) {
-      fz_drop_stream(ctx, stm);
-      fz_drop_buffer(ctx, buf);
-    }
-    fz_catch(ctx) { fz_rethrow(ctx); }
-    return opened;
-  }, ErrorKind::io));
-  pdf_document* d = doc.get();
+WrittenFile PartBuilder::rewrite_generated_pages(const std::filesystem::path& out_path,
+                                                const std::map<int, std::string>& contents_by_page) {
+  if (!written_) fail(Error::internal("rewriting a part that was never written"));
+  const mu::Context& ctx = ctx_;
+  pdf_document* d = doc_.get();
   for (const auto& [page_index, content] : contents_by_page) {
     const char* text = content.c_str();
     const std::size_t len = content.size();
@@ -305,10 +361,7 @@ std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesys
   opts.do_compress_images = 1;
   opts.do_compress_fonts = 1;
   opts.dont_regenerate_id = 1;
-  const pdf_write_options* o = &opts;
-  const std::string out = out_path.string();
-  ctx.call("cannot write " + out, [&] { pdf_save_document(ctx, d, out.c_str(), o); }, ErrorKind::io);
-  return size_on_disk(out_path);
+  return save_pdf(ctx, d, out_path, opts);
 }
 
 }  // namespace redbox::pipeline::detail

@@ -31,6 +31,12 @@ struct OutlineEntry {
   int page = 0;  // 0-based page within the part
 };
 
+// A file as written: its size on disk and SHA-256 (hashed as it was written).
+struct WrittenFile {
+  std::uint64_t bytes = 0;
+  std::string sha256;
+};
+
 struct PartMetadata {
   std::string title;
   std::int64_t created = 0;  // seconds since the epoch
@@ -58,9 +64,15 @@ class PartBuilder {
   std::uint64_t estimated_bytes() const;
 
   // Writes the part to path (outline, metadata, compressed streams, unreferenced objects
-  // dropped) and returns its size on disk. The builder must not be used afterwards.
-  std::uint64_t write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
-                      const PartMetadata& metadata);
+  // dropped) and returns its size on disk and hash. No pages may be added afterwards.
+  WrittenFile write(const std::filesystem::path& path, const std::vector<OutlineEntry>& outline,
+                    const PartMetadata& metadata);
+  // After write: replaces the content stream of generated pages (page index -> content; pages
+  // added with add_generated_page) and writes the part again to out_path, with the outline,
+  // metadata and /ID it was written with. Used for part 1's index once the part numbers are
+  // known: the part stays in memory, so it is not read back and parsed again.
+  WrittenFile rewrite_generated_pages(const std::filesystem::path& out_path,
+                                      const std::map<int, std::string>& contents_by_page);
 
  private:
   pdf_obj* font();
@@ -77,14 +89,7 @@ class PartBuilder {
 };
 
 // Sets the outline, Info and /ID of doc and writes it to path (shared by parts and the index).
-void write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
-               const std::vector<OutlineEntry>& outline, const PartMetadata& metadata);
-
-// Replaces the content stream of generated pages (page index -> content; pages added with
-// add_generated_page) of the PDF at path, written by write_pdf, and writes the result to
-// out_path keeping its outline, metadata and /ID; returns out_path's size.
-std::uint64_t rewrite_generated_pages(const mu::Context& ctx, const std::filesystem::path& path,
-                                      const std::filesystem::path& out_path,
-                                      const std::map<int, std::string>& contents_by_page);
+WrittenFile write_pdf(const mu::Context& ctx, pdf_document* doc, const std::filesystem::path& path,
+                      const std::vector<OutlineEntry>& outline, const PartMetadata& metadata);
 
 }  // namespace redbox::pipeline::detail

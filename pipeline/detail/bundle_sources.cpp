@@ -1,8 +1,13 @@
 #include "pipeline/detail/bundle_sources.h"
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstring>
 #include <cstdio>
 #include <ctime>
 #include <fstream>
@@ -191,8 +196,7 @@ constexpr std::uint64_t kReadWholeBytes = 16u << 20;
 
 // The file read into memory and opened from there (see open_source_pdf).
 mu::Document open_from_memory(const mu::Context& ctx, const SourceInfo& info) {
-  const std::string p = info.path.string();
-  mu::Buffer data(ctx, ctx.call(info.display_name + ": cannot read", [&] { return fz_read_file(ctx, p.c_str()); }, ErrorKind::io));
+  mu::Buffer data = read_whole_file(ctx, info.path);
   fz_buffer* buf = data.get();
   mu::Stream stream(ctx, ctx.call("opening stream", [&] { return fz_open_buffer(ctx, buf); }, ErrorKind::internal));
   fz_stream* stm = stream.get();
@@ -210,6 +214,31 @@ mu::Document open_from_memory(const mu::Context& ctx, const SourceInfo& info) {
 
 }  // namespace
 
+mu::Buffer read_whole_file(const mu::Context& ctx, const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) fail(Error::io(path.string() + ": cannot open: " + std::strerror(errno)));
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) fail(Error::io(path.string() + ": cannot stat: " + std::strerror(errno)));
+  const auto size = static_cast<std::size_t>(st.st_size);
+  mu::Buffer buffer(ctx, ctx.call("allocating a buffer for " + path.filename().string(),
+                                  [&] { return fz_new_buffer(ctx, std::max<std::size_t>(size, 1)); }, ErrorKind::too_large));
+  unsigned char* data = buffer->data;
+  std::size_t done = 0;
+  while (done < size) {
+    const ssize_t n = ::read(fd, data + done, size - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail(Error::io(path.string() + ": cannot read: " + std::strerror(errno)));
+    if (n == 0) fail(Error::io(path.string() + ": the file shrank while it was read"));
+    done += static_cast<std::size_t>(n);
+  }
+  buffer->len = done;
+  return buffer;
+}
+
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info) {
   if (info.is_image) return image_to_pdf(ctx, info);
   mu::Document d = info.bytes <= kReadWholeBytes ? open_from_memory(ctx, info) : mu::open_document(ctx, info.path);
@@ -218,6 +247,20 @@ mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info) 
   // Keep the PDF view alive past the fz_document handle: take our own reference.
   pdf_document* kept = ctx.call("opening PDF", [&] { return pdf_keep_document(ctx, pdf); });
   return mu::PdfDocument(ctx, kept);
+}
+
+OpenSource::OpenSource(const mu::Context& ctx, const SourceInfo& info) : ctx_(ctx), doc_(open_source_pdf(ctx, info)) {
+  pdf_document* d = doc_.get();
+  ctx_.call(info.display_name + ": cannot read the page tree", [&] { pdf_load_page_tree(ctx_, d); });
+  page_tree_ = true;
+}
+
+OpenSource::~OpenSource() {
+  if (!page_tree_) return;
+  fz_context* ctx = ctx_;
+  pdf_document* d = doc_.get();
+  fz_try(ctx) { pdf_drop_page_tree(ctx, d); }
+  fz_catch(ctx) {}  // nothing to undo: the document is dropped next
 }
 
 }  // namespace redbox::pipeline::detail

@@ -37,4 +37,24 @@ std::string clean_text(std::string_view text, std::size_t max_bytes = 200);
 // each, which cost more than the parsing on documents with many small objects.
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info);
 
+// A source opened for copying its pages, with its page tree cached: looking a page up by number
+// (as grafting does for every page) is then a table lookup, not a walk of the page tree.
+class OpenSource {
+ public:
+  OpenSource(const mu::Context& ctx, const SourceInfo& info);
+  OpenSource(const OpenSource&) = delete;
+  OpenSource& operator=(const OpenSource&) = delete;
+  ~OpenSource();
+  pdf_document* get() const { return doc_.get(); }
+
+ private:
+  const mu::Context& ctx_;
+  mu::PdfDocument doc_;
+  bool page_tree_ = false;
+};
+
+// The whole file in one MuPDF buffer, read in one go into a buffer of its size (fz_read_file
+// reads 4 KB at a time into a buffer that keeps doubling). io errors name the file.
+mu::Buffer read_whole_file(const mu::Context& ctx, const std::filesystem::path& path);
+
 }  // namespace redbox::pipeline::detail

@@ -1,7 +1,8 @@
 #include "pipeline/detail/bundle_stamp.h"
 
-#include <atomic>
 #include <cstdio>
+
+#include <zlib.h>
 
 namespace redbox::pipeline::detail {
 namespace {
@@ -32,23 +33,51 @@ std::string matrix_op(fz_matrix m) {
   return buf;
 }
 
+// A stamp stream (a few hundred bytes) Flate-compressed here, with a 1 KB window and a few KB
+// of zlib state, and added with its /Filter so the writer copies it as it is. Left to the
+// writer, each one costs a full deflate set-up (~256 KB of state cleared), which was more than
+// the rest of stamping a page. Runs under fz_try; returns a new reference.
+pdf_obj* add_compressed_stream(fz_context* ctx, pdf_document* doc, const char* text) {
+  const std::size_t len = strlen(text);
+  fz_buffer* buf = fz_new_buffer(ctx, len + len / 2 + 64);
+  pdf_obj* dict = nullptr;
+  pdf_obj* ref = nullptr;
+  fz_var(dict);
+  fz_try(ctx) {
+    z_stream zs{};
+    if (deflateInit2(&zs, Z_BEST_COMPRESSION, Z_DEFLATED, 10, 1, Z_DEFAULT_STRATEGY) != Z_OK)
+      fz_throw(ctx, FZ_ERROR_GENERIC, "cannot set up compression for the stamp");
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text));
+    zs.avail_in = static_cast<uInt>(len);
+    zs.next_out = buf->data;
+    zs.avail_out = static_cast<uInt>(buf->cap);
+    const int status = deflate(&zs, Z_FINISH);
+    buf->len = buf->cap - zs.avail_out;
+    deflateEnd(&zs);
+    if (status != Z_STREAM_END) fz_throw(ctx, FZ_ERROR_GENERIC, "cannot compress the stamp");
+    dict = pdf_new_dict(ctx, doc, 2);
+    pdf_dict_put(ctx, dict, PDF_NAME(Filter), PDF_NAME(FlateDecode));
+    ref = pdf_add_stream(ctx, doc, buf, dict, 1);
+  }
+  fz_always(ctx) {
+    pdf_drop_obj(ctx, dict);
+    fz_drop_buffer(ctx, buf);
+  }
+  fz_catch(ctx) { fz_rethrow(ctx); }
+  return ref;
+}
+
 // Wraps the page's content: Contents becomes [prefix, old..., suffix]. Runs under fz_try.
 void wrap_contents(fz_context* ctx, pdf_document* doc, pdf_obj* page, const char* prefix, const char* suffix) {
-  fz_buffer* pre = nullptr;
-  fz_buffer* post = nullptr;
   pdf_obj* pre_ref = nullptr;
   pdf_obj* post_ref = nullptr;
   pdf_obj* array = nullptr;
-  fz_var(pre);
-  fz_var(post);
   fz_var(pre_ref);
   fz_var(post_ref);
   fz_var(array);
   fz_try(ctx) {
-    pre = fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(prefix), strlen(prefix));
-    post = fz_new_buffer_from_copied_data(ctx, reinterpret_cast<const unsigned char*>(suffix), strlen(suffix));
-    pre_ref = pdf_add_stream(ctx, doc, pre, nullptr, 0);
-    post_ref = pdf_add_stream(ctx, doc, post, nullptr, 0);
+    pre_ref = add_compressed_stream(ctx, doc, prefix);
+    post_ref = add_compressed_stream(ctx, doc, suffix);
     array = pdf_new_array(ctx, doc, 4);
     pdf_array_push(ctx, array, pre_ref);
     pdf_obj* old = pdf_dict_get(ctx, page, PDF_NAME(Contents));
@@ -62,8 +91,6 @@ void wrap_contents(fz_context* ctx, pdf_document* doc, pdf_obj* page, const char
     pdf_dict_put(ctx, page, PDF_NAME(Contents), array);
   }
   fz_always(ctx) {
-    fz_drop_buffer(ctx, pre);
-    fz_drop_buffer(ctx, post);
     pdf_drop_obj(ctx, pre_ref);
     pdf_drop_obj(ctx, post_ref);
     pdf_drop_obj(ctx, array);
@@ -150,151 +177,6 @@ pdf_obj* Helvetica::add_font(fz_context* ctx, pdf_document* doc) {
 bool PageGeometry::needs_shrink() const {
   if (fz_is_empty_rect(content)) return false;
   return content.y1 > bounds.y1 - kStampBand;
-}
-
-namespace {
-
-// The union of the annotations' rectangles (as seen), leaving out links and pop-ups (no
-// appearance of their own) and hidden ones. Runs under fz_try.
-fz_rect annotation_bounds(fz_context* ctx, pdf_obj* page, fz_matrix ctm) {
-  fz_rect r = fz_empty_rect;
-  pdf_obj* annots = pdf_dict_get(ctx, page, PDF_NAME(Annots));
-  const int n = pdf_array_len(ctx, annots);
-  for (int i = 0; i < n; ++i) {
-    pdf_obj* a = pdf_array_get(ctx, annots, i);
-    pdf_obj* subtype = pdf_dict_get(ctx, a, PDF_NAME(Subtype));
-    if (pdf_name_eq(ctx, subtype, PDF_NAME(Link)) || pdf_name_eq(ctx, subtype, PDF_NAME(Popup))) continue;
-    if ((pdf_dict_get_int(ctx, a, PDF_NAME(F)) & 2) != 0) continue;  // hidden
-    r = fz_union_rect(r, fz_transform_rect(pdf_dict_get_rect(ctx, a, PDF_NAME(Rect)), ctm));
-  }
-  return r;
-}
-
-// Text bounds for the measuring bbox device, cheaper than MuPDF's own (which bounds every glyph
-// from its outline): per span, the font's bbox placed at each glyph origin. It is never smaller
-// than the glyphs, so a page is only ever judged closer to the band, never further. The rectangle
-// goes to the bbox device's own path handlers, which keep applying clips.
-using FillPathFn = void (*)(fz_context*, fz_device*, const fz_path*, int, fz_matrix, fz_colorspace*, const float*,
-                            float, fz_color_params);
-using ClipPathFn = void (*)(fz_context*, fz_device*, const fz_path*, int, fz_matrix, fz_rect);
-// Measuring runs on several threads; each stores the same pointers.
-std::atomic<FillPathFn> bbox_fill_path{nullptr};
-std::atomic<ClipPathFn> bbox_clip_path{nullptr};
-
-fz_rect cheap_text_bounds(fz_context* ctx, const fz_text* text, fz_matrix ctm) {
-  fz_rect all = fz_empty_rect;
-  for (const fz_text_span* span = text->head; span != nullptr; span = span->next) {
-    if (span->len <= 0) continue;
-    fz_rect fb = fz_font_bbox(ctx, span->font);
-    if (fz_is_empty_rect(fb) || fz_is_infinite_rect(fb) || fb.x1 - fb.x0 > 8 || fb.y1 - fb.y0 > 8)
-      fb = fz_make_rect(-0.5f, -0.5f, 1.5f, 1.5f);  // unknown or absurd: a generous em box
-    fz_matrix linear = fz_concat(span->trm, ctm);
-    linear.e = linear.f = 0;
-    const fz_rect offset = fz_transform_rect(fb, linear);
-    float x0 = 0, y0 = 0, x1 = 0, y1 = 0;
-    for (int i = 0; i < span->len; ++i) {
-      const fz_point p = fz_transform_point_xy(span->items[i].x, span->items[i].y, ctm);
-      if (i == 0 || p.x < x0) x0 = p.x;
-      if (i == 0 || p.x > x1) x1 = p.x;
-      if (i == 0 || p.y < y0) y0 = p.y;
-      if (i == 0 || p.y > y1) y1 = p.y;
-    }
-    all = fz_union_rect(all, fz_make_rect(x0 + offset.x0, y0 + offset.y0, x1 + offset.x1, y1 + offset.y1));
-  }
-  return all;
-}
-
-fz_path* rect_path(fz_context* ctx, fz_rect r) {
-  fz_path* path = fz_new_path(ctx);
-  fz_try(ctx) { fz_rectto(ctx, path, r.x0, r.y0, r.x1, r.y1); }
-  fz_catch(ctx) {
-    fz_drop_path(ctx, path);
-    fz_rethrow(ctx);
-  }
-  return path;
-}
-
-void cheap_fill_text(fz_context* ctx, fz_device* dev, const fz_text* text, fz_matrix ctm, fz_colorspace* cs,
-                     const float* color, float alpha, fz_color_params params) {
-  const fz_rect r = cheap_text_bounds(ctx, text, ctm);
-  if (fz_is_empty_rect(r)) return;
-  fz_path* path = rect_path(ctx, r);
-  FillPathFn fill = bbox_fill_path.load(std::memory_order_relaxed);
-  fz_try(ctx) { fill(ctx, dev, path, 0, fz_identity, cs, color, alpha, params); }
-  fz_always(ctx) { fz_drop_path(ctx, path); }
-  fz_catch(ctx) { fz_rethrow(ctx); }
-}
-
-void cheap_stroke_text(fz_context* ctx, fz_device* dev, const fz_text* text, const fz_stroke_state*, fz_matrix ctm,
-                       fz_colorspace* cs, const float* color, float alpha, fz_color_params params) {
-  cheap_fill_text(ctx, dev, text, ctm, cs, color, alpha, params);
-}
-
-void cheap_clip_text(fz_context* ctx, fz_device* dev, const fz_text* text, fz_matrix ctm, fz_rect scissor) {
-  fz_rect r = cheap_text_bounds(ctx, text, ctm);
-  if (fz_is_empty_rect(r)) r = fz_make_rect(0, 0, 0, 0);  // clipping to nothing still needs a push
-  fz_path* path = rect_path(ctx, r);
-  ClipPathFn clip = bbox_clip_path.load(std::memory_order_relaxed);
-  fz_try(ctx) { clip(ctx, dev, path, 0, fz_identity, scissor); }
-  fz_always(ctx) { fz_drop_path(ctx, path); }
-  fz_catch(ctx) { fz_rethrow(ctx); }
-}
-
-void cheap_clip_stroke_text(fz_context* ctx, fz_device* dev, const fz_text* text, const fz_stroke_state*, fz_matrix ctm,
-                            fz_rect scissor) {
-  cheap_clip_text(ctx, dev, text, ctm, scissor);
-}
-
-// Runs under fz_try. The bbox device's path handlers are the same functions for every
-// instance; they are remembered from the first device.
-void use_cheap_text_bounds(fz_device* dev) {
-  if (dev->fill_path == nullptr || dev->clip_path == nullptr) return;  // not the device expected
-  bbox_fill_path.store(dev->fill_path, std::memory_order_relaxed);
-  bbox_clip_path.store(dev->clip_path, std::memory_order_relaxed);
-  dev->fill_text = cheap_fill_text;
-  dev->stroke_text = cheap_stroke_text;
-  dev->clip_text = cheap_clip_text;
-  dev->clip_stroke_text = cheap_clip_stroke_text;
-}
-
-}  // namespace
-
-// The page's content stream is run straight through MuPDF's interpreter into a bbox device,
-// without loading the page (which would also parse its links and build every annotation):
-// measuring is most of the cost of stamping.
-PageGeometry measure_page(const mu::Context& ctx, pdf_document* doc, int page_index) {
-  PageGeometry g;
-  fz_rect* bounds = &g.bounds;
-  fz_rect* content = &g.content;
-  ctx.call("measuring page " + std::to_string(page_index + 1), [&] {
-    fz_device* dev = nullptr;
-    pdf_processor* proc = nullptr;
-    fz_var(dev);
-    fz_var(proc);
-    fz_try(ctx) {
-      pdf_obj* page = pdf_lookup_page_obj(ctx, doc, page_index);
-      fz_rect mediabox;
-      fz_matrix ctm;
-      pdf_page_obj_transform(ctx, page, &mediabox, &ctm);
-      *bounds = fz_transform_rect(mediabox, ctm);
-      *content = fz_empty_rect;
-      dev = fz_new_bbox_device(ctx, content);
-      use_cheap_text_bounds(dev);
-      pdf_obj* resources = pdf_dict_get_inheritable(ctx, page, PDF_NAME(Resources));
-      pdf_obj* contents = pdf_dict_get(ctx, page, PDF_NAME(Contents));
-      proc = pdf_new_run_processor(ctx, dev, ctm, "View", nullptr, nullptr, nullptr);
-      pdf_process_contents(ctx, proc, doc, resources, contents, nullptr);
-      pdf_close_processor(ctx, proc);
-      fz_close_device(ctx, dev);
-      *content = fz_union_rect(*content, annotation_bounds(ctx, page, ctm));
-    }
-    fz_always(ctx) {
-      pdf_drop_processor(ctx, proc);
-      fz_drop_device(ctx, dev);
-    }
-    fz_catch(ctx) { fz_rethrow(ctx); }
-  });
-  return g;
 }
 
 void stamp_page(const mu::Context& ctx, const Helvetica& helvetica, pdf_document* doc, pdf_obj* page, pdf_obj* font,

@@ -37,13 +37,13 @@ class Helvetica {
   mu::Font font_;
 };
 
-// The page's bounds (as seen, after /Rotate) and the bounding box of what it draws.
+// The page's bounds (as seen, after /Rotate) and the bounding box of what it draws (see
+// bundle_page_measure.h: once that reaches into the band, only that much is known).
 struct PageGeometry {
   fz_rect bounds{};
   fz_rect content{};
   bool needs_shrink() const;
 };
-PageGeometry measure_page(const mu::Context& ctx, pdf_document* doc, int page_index);
 
 struct StampText {
   std::string right;   // the Bates number
