@@ -1,6 +1,7 @@
 #include "redaction/verify.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <optional>
@@ -206,7 +207,8 @@ std::string mark_list(const std::vector<int>& marks) {
 
 class Verifier {
  public:
-  Verifier(const VerifyInput& in) : in_(in), ctx_(mu::Context::create()) {
+  // Marked pages are shared out between the parts as each becomes free (`next` counts them).
+  Verifier(const VerifyInput& in, std::atomic<std::size_t>& next) : in_(in), ctx_(mu::Context::create()), next_(next) {
     // Crisp edges: a pixel is either painted or not, so "uniform" needs no blur tolerance.
     fz_set_aa_level(ctx_, 0);
   }
@@ -238,12 +240,12 @@ class Verifier {
     }
     if (reading) {
       check_document();
-      check_text();  // pages without marks; the rendering part reads the marked ones
+      check_text();  // pages without marks; check_pages reads the marked ones
       check_objects();
     } else {
-      check_survival();  // before check_pages, which empties the boxes in this copy
-      check_pages();
+      check_survival();
     }
+    check_pages();  // last: it empties the boxes in this copy of the output
     return std::move(report_);
   }
 
@@ -533,26 +535,29 @@ class Verifier {
     }
   }
 
+  // Each marked page, taken from the shared queue: pass 1 as a reader sees it (the same
+  // recording gives the text check its text), then pass 2 with the page's boxes emptied, where
+  // the marked area must be one uniform colour. This copy of the output is only read from here
+  // on, so the boxes are emptied in it, which keeps the fonts, images and shadings pass 1 loaded.
+  // (Boxes shared with a later page would then be missing there: a pixel failure, never a pass.)
   void check_pages() {
     fz_context* c = ctx_;
-    // Pass 1: as a reader sees it. The same recording gives the text check its text.
-    for (int p : marked_pages_) {
+    const std::vector<int> marked(marked_pages_.begin(), marked_pages_.end());
+    for (std::size_t k = next_++; k < marked.size(); k = next_++) {
+      const int p = marked[k];
       ++report_.pages_checked;
-      mu::Page page = mu::load_page(ctx_, doc_, p);
-      check_annotations(page.get(), p);
-      DisplayList list = display_list(page.get());
-      if (!forms_.empty()) {
-        fz_stext_options opts{};
-        fz_stext_page* raw = ctx_.call("extracting text of page " + std::to_string(p + 1),
-                                       [&] { return fz_new_stext_page_from_display_list(c, list.get(), &opts); });
-        check_page_text(mu::StextPage(c, raw).get(), p);
+      {
+        mu::Page page = mu::load_page(ctx_, doc_, p);
+        check_annotations(page.get(), p);
+        DisplayList list = display_list(page.get());
+        if (!forms_.empty()) {
+          fz_stext_options opts{};
+          fz_stext_page* raw = ctx_.call("extracting text of page " + std::to_string(p + 1),
+                                         [&] { return fz_new_stext_page_from_display_list(c, list.get(), &opts); });
+          check_page_text(mu::StextPage(c, raw).get(), p);
+        }
+        check_page_pixels(list.get(), p, Expect::fill_colour, "pixels");
       }
-      check_page_pixels(list.get(), p, Expect::fill_colour, "pixels");
-    }
-    // Pass 2: with the boxes emptied, the area must be one uniform colour. This copy of the
-    // output is only read from here on, so the boxes are emptied in it, which keeps the fonts,
-    // images and shadings pass 1 loaded.
-    for (int p : marked_pages_) {
       pdf_obj* page_obj = ctx_.call("finding page", [&] { return pdf_lookup_page_obj(c, pdf_, p); });
       pdf_obj* res = pdf_dict_get(c, page_obj, PDF_NAME(Resources));
       pdf_obj* xobj = pdf_dict_get(c, res, PDF_NAME(XObject));
@@ -704,18 +709,21 @@ class Verifier {
   detail::LiteralSet bytes_{{}};    // every byte form of every value, folded (objects check)
   detail::LiteralSet phrases_{{}};  // every value as normalised text (text check)
   std::set<int> marked_pages_;
+  std::atomic<std::size_t>& next_;
   VerifyReport report_;
 };
 
 }  // namespace
 
 // The two parts run on two threads, each with its own MuPDF context and its own copy of the
-// output opened from disk, so that one large document uses both cores (bench/redact).
+// output opened from disk, so that one large document uses both cores (bench/redact). Each part
+// does its own checks first, then both take marked pages for the page checks until none is left.
 Result<VerifyReport> verify(const VerifyInput& input) {
+  std::atomic<std::size_t> next_page{0};
   Result<VerifyReport> rendered = Error::internal("verification did not run");
   auto render = [&] {
     rendered = guard([&] {
-      Verifier v(input);
+      Verifier v(input, next_page);
       return v.run(Verifier::Part::rendering);
     });
   };
@@ -727,7 +735,7 @@ Result<VerifyReport> verify(const VerifyInput& input) {
   }
   if (!worker) render();
   Result<VerifyReport> read = guard([&] {
-    Verifier v(input);
+    Verifier v(input, next_page);
     return v.run(Verifier::Part::reading);
   });
   if (worker) worker->join();
@@ -736,8 +744,8 @@ Result<VerifyReport> verify(const VerifyInput& input) {
   VerifyReport report = std::move(read).value();
   const VerifyReport& r = rendered.value();
   report.findings.insert(report.findings.end(), r.findings.begin(), r.findings.end());
-  report.pages_checked = r.pages_checked;
-  report.marks_checked = r.marks_checked;
+  report.pages_checked += r.pages_checked;
+  report.marks_checked += r.marks_checked;
   return report;
 }
 
