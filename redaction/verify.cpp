@@ -389,6 +389,7 @@ class Verifier {
   }
 
   static constexpr long long kMaxRenderPixels = 60'000'000LL;
+  static constexpr long long kSmallAreaPixels = 40'000;  // below this, one rendering always
 
   Area render_area(fz_display_list* page, const Rect& r) {
     Area a;
@@ -502,9 +503,9 @@ class Verifier {
     return {};
   }
 
-  // Every mark of page p against one rendering of the page: the area covering all of its
-  // marks is drawn once (one pass over the display list instead of one per quad); should that
-  // area be too large, each quad is drawn on its own.
+  // Every mark of page p: the area covering all of its marks is drawn once (one pass over the
+  // display list instead of one per quad) where the marks are dense enough; otherwise, or
+  // should that area be too large, each quad is drawn on its own.
   void check_page_pixels(fz_display_list* list, int p, Expect expect, const char* check) {
     std::vector<std::size_t> on_page;
     Rect all{};
@@ -519,7 +520,15 @@ class Verifier {
         any_quad = true;
       }
     }
-    const bool one_area = pixel_count(device_box(all)) <= kMaxRenderPixels;
+    // One rendering of the area covering all marks, unless that area is mostly not marked (a
+    // few marks spread over the page): then drawing everything between them costs more than
+    // the extra passes over the display list of drawing each quad on its own.
+    long long quad_pixels = 0;
+    for (std::size_t i : on_page) {
+      for (const Quad& q : in_.marks[i].quads) quad_pixels += pixel_count(device_box(q.bounds()));
+    }
+    const long long all_pixels = pixel_count(device_box(all));
+    const bool one_area = all_pixels <= kMaxRenderPixels && all_pixels <= 4 * quad_pixels + kSmallAreaPixels;
     Area whole;
     if (one_area) whole = render_area(list, all);
     for (std::size_t i : on_page) {
