@@ -181,10 +181,12 @@ TEST_CASE("verifier's text check finds every value in one pass, in any case and 
   in.marks = marks;
   auto r = verify(in);
   REQUIRE(r.ok());
-  std::set<int> first_pages, second_pages;
+  std::set<int> first_pages;
+  std::set<int> second_pages;
   for (const Mark& m : first) first_pages.insert(m.page);
   for (const Mark& m : second) second_pages.insert(m.page);
-  std::set<int> found_first, found_second;
+  std::set<int> found_first;
+  std::set<int> found_second;
   for (const VerifyFinding& f : r->findings) {
     if (f.check != "text") continue;
     if (f.mark >= 0 && static_cast<std::size_t>(f.mark) < first.size()) found_first.insert(f.page);
