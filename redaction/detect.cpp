@@ -198,6 +198,20 @@ std::vector<TextMatch> DetectorSet::find(std::string_view text) const {
   const Impl& impl = *impl_;
   std::vector<Candidate> candidates;
   if (impl.patterns.empty()) return {};
+  // Per pattern, the stretch of text it must be run over: blocks where the set fired for it,
+  // consecutive ones joined. A match near a block's end lies in that block's margin and in the
+  // next block, so the set fires for both; one precise scan over the joined stretch reads those
+  // bytes once instead of twice (and sees a match whole even if it runs past one margin).
+  struct Range {
+    std::size_t start = 0, block_end = 0, window_end = 0;
+    bool open = false;
+  };
+  std::vector<Range> pending(impl.patterns.size());
+  auto flush = [&](std::size_t index) {
+    Range& r = pending[index];
+    if (r.open) impl.scan_pattern(text, static_cast<int>(index), r.start, r.block_end, r.window_end, candidates);
+    r.open = false;
+  };
   std::vector<int> fired;
   std::size_t start = 0;
   std::size_t stretch_end = 0;  // end of the stretch known to hold a candidate
@@ -230,9 +244,19 @@ std::vector<TextMatch> DetectorSet::find(std::string_view text) const {
       fired.resize(impl.patterns.size());
       for (std::size_t i = 0; i < fired.size(); ++i) fired[i] = static_cast<int>(i);
     }
-    for (int index : fired) impl.scan_pattern(text, index, start, block_end, window_end, candidates);
+    for (int index : fired) {
+      Range& r = pending[static_cast<std::size_t>(index)];
+      if (r.open && r.block_end != start) flush(static_cast<std::size_t>(index));
+      if (!r.open) {
+        r.start = start;
+        r.open = true;
+      }
+      r.block_end = block_end;
+      r.window_end = window_end;
+    }
     start = block_end;
   }
+  for (std::size_t i = 0; i < pending.size(); ++i) flush(i);
 
   // One detector's matches never overlap: earliest first, then longest.
   std::sort(candidates.begin(), candidates.end(), [&](const Candidate& a, const Candidate& b) {

@@ -1,6 +1,7 @@
 #include "redaction/verify.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <cmath>
 #include <optional>
@@ -8,12 +9,13 @@
 #include <system_error>
 #include <thread>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "common/files.h"
 #include "common/mupdf.h"
 #include "common/sha256.h"
-#include "redaction/page_text.h"
+#include "redaction/detail/literal_set.h"
 
 namespace redbox::redaction {
 
@@ -47,14 +49,26 @@ namespace {
 
 constexpr std::size_t kMaxScannedStream = 256u << 20;
 
-unsigned char fold(unsigned char c) { return static_cast<unsigned char>(std::tolower(c)); }
+bool is_space(unsigned char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+unsigned char fold(unsigned char c) { return (c >= 'A' && c <= 'Z') ? static_cast<unsigned char>(c - 'A' + 'a') : c; }
 
-bool contains_folded(std::string_view hay, std::string_view needle) {
-  if (needle.empty() || needle.size() > hay.size()) return false;
-  auto it = std::search(hay.begin(), hay.end(), needle.begin(), needle.end(), [](char a, char b) {
-    return fold(static_cast<unsigned char>(a)) == fold(static_cast<unsigned char>(b));
-  });
-  return it != hay.end();
+// A value as the text check looks for it: ASCII case folded, every run of white space one
+// space, trimmed. A value occurs in a page's text (normalised the same way) exactly when it
+// would match there case-insensitively with any white space standing for any white space.
+std::string normalise_phrase(std::string_view s) {
+  std::string out;
+  bool space = false;
+  for (char ch : s) {
+    auto c = static_cast<unsigned char>(ch);
+    if (is_space(c)) {
+      space = !out.empty();
+      continue;
+    }
+    if (space) out += ' ';
+    space = false;
+    out += static_cast<char>(fold(c));
+  }
+  return out;
 }
 
 // A redacted value in every byte form a PDF may hold it in.
@@ -96,16 +110,18 @@ std::vector<unsigned> utf16_units(const std::string& s) {
   return units;
 }
 
+// One entry per distinct value (ASCII case-insensitively), values under 3 bytes skipped.
 std::vector<ValueForms> value_forms(const std::vector<Mark>& marks) {
   std::vector<ValueForms> out;
+  std::unordered_map<std::string, std::size_t> by_folded;
   for (std::size_t i = 0; i < marks.size(); ++i) {
     const std::string& t = marks[i].text;
     if (t.size() < 3) continue;
-    auto same = std::find_if(out.begin(), out.end(), [&](const ValueForms& v) {
-      return v.literal.size() == t.size() && contains_folded(v.literal, t);
-    });
-    if (same != out.end()) {
-      same->marks.push_back(static_cast<int>(i));
+    std::string folded = t;
+    detail::fold_ascii(folded);
+    auto [it, inserted] = by_folded.try_emplace(std::move(folded), out.size());
+    if (!inserted) {
+      out[it->second].marks.push_back(static_cast<int>(i));
       continue;
     }
     ValueForms v;
@@ -123,13 +139,64 @@ std::vector<ValueForms> value_forms(const std::vector<Mark>& marks) {
   return out;
 }
 
-// Which form of which value occurs in bytes, or nullptr.
-const char* find_value(std::string_view bytes, const ValueForms& v) {
-  if (contains_folded(bytes, v.literal)) return "literal";
-  if (contains_folded(bytes, v.hex)) return "hex";
-  if (contains_folded(bytes, v.utf16be)) return "UTF-16BE";
-  if (contains_folded(bytes, v.utf16le)) return "UTF-16LE";
-  return nullptr;
+// Every byte form of every value, folded, in one set: literal kFormsPerValue * v + form.
+constexpr int kFormsPerValue = 4;
+const char* const kFormNames[kFormsPerValue] = {"literal", "hex", "UTF-16BE", "UTF-16LE"};
+
+detail::LiteralSet byte_form_set(const std::vector<ValueForms>& forms) {
+  std::vector<std::string> literals;
+  literals.reserve(forms.size() * kFormsPerValue);
+  for (const ValueForms& v : forms) {
+    for (const std::string* f : {&v.literal, &v.hex, &v.utf16be, &v.utf16le}) {
+      literals.push_back(*f);
+      detail::fold_ascii(literals.back());
+    }
+  }
+  return detail::LiteralSet(std::move(literals));
+}
+
+detail::LiteralSet phrase_set(const std::vector<ValueForms>& forms) {
+  std::vector<std::string> literals;
+  literals.reserve(forms.size());
+  for (const ValueForms& v : forms) literals.push_back(normalise_phrase(v.literal));
+  return detail::LiteralSet(std::move(literals));
+}
+
+void append_utf8(std::string& out, int c) {
+  char buf[8];
+  int n = fz_runetochar(buf, c);
+  out.append(buf, static_cast<std::size_t>(n));
+}
+
+// The page's extracted text, normalised like normalise_phrase (lines joined by white space,
+// control characters and unmapped glyphs as U+FFFD, which matches nothing).
+std::string normalised_page_text(fz_stext_page* page) {
+  std::string out;
+  bool space = false;
+  for (fz_stext_block* b = page->first_block; b != nullptr; b = b->next) {
+    if (b->type != FZ_STEXT_BLOCK_TEXT) continue;
+    for (fz_stext_line* l = b->u.t.first_line; l != nullptr; l = l->next) {
+      bool any = false;
+      for (fz_stext_char* ch = l->first_char; ch != nullptr; ch = ch->next) {
+        int c = ch->c;
+        any = true;
+        if (c == ' ' || c == '\t') {
+          space = !out.empty();
+          continue;
+        }
+        if (c == 0xFFFD || c < 32) c = 0xFFFD;
+        if (space) out += ' ';
+        space = false;
+        if (c < 0x80) {
+          out += static_cast<char>(fold(static_cast<unsigned char>(c)));
+        } else {
+          append_utf8(out, c);
+        }
+      }
+      if (any) space = !out.empty();
+    }
+  }
+  return out;
 }
 
 std::string mark_list(const std::vector<int>& marks) {
@@ -140,7 +207,8 @@ std::string mark_list(const std::vector<int>& marks) {
 
 class Verifier {
  public:
-  Verifier(const VerifyInput& in) : in_(in), ctx_(mu::Context::create()) {
+  // Marked pages are shared out between the parts as each becomes free (`next` counts them).
+  Verifier(const VerifyInput& in, std::atomic<std::size_t>& next) : in_(in), ctx_(mu::Context::create()), next_(next) {
     // Crisp edges: a pixel is either painted or not, so "uniform" needs no blur tolerance.
     fz_set_aa_level(ctx_, 0);
   }
@@ -165,14 +233,19 @@ class Verifier {
       }
     }
     forms_ = value_forms(in_.marks);
+    bytes_ = byte_form_set(forms_);
+    phrases_ = phrase_set(forms_);
+    for (const Mark& m : in_.marks) {
+      if (m.page >= 0 && m.page < pages_) marked_pages_.insert(m.page);
+    }
     if (reading) {
       check_document();
-      check_text();
+      check_text();  // pages without marks; check_pages reads the marked ones
       check_objects();
     } else {
-      check_pages();
       check_survival();
     }
+    check_pages();  // last: it empties the boxes in this copy of the output
     return std::move(report_);
   }
 
@@ -206,17 +279,39 @@ class Verifier {
     if (pdf_dict_get(c, root, PDF_NAME(AA)) != nullptr) add("document", -1, -1, "document actions (/AA) remain");
   }
 
+  // MuPDF's text extraction of the pages without marks (the marked pages are read from the
+  // display list check_pages records anyway).
   void check_text() {
     if (forms_.empty()) return;
+    fz_context* c = ctx_;
     for (int p = 0; p < pages_; ++p) {
+      if (marked_pages_.count(p) != 0) continue;
       mu::Page page = mu::load_page(ctx_, doc_, p);
-      PageText text = PageText::extract(ctx_, page.get());
-      for (const ValueForms& v : forms_) {
-        LiteralPhraseSource finder({v.literal}, {});
-        if (!finder.find(text.text()).empty()) {
-          add("text", p, v.marks.front(), "text extraction still finds the value of mark(s) " + mark_list(v.marks));
-        }
-      }
+      fz_stext_options opts{};
+      fz_stext_page* raw = ctx_.call("extracting text of page " + std::to_string(p + 1),
+                                     [&] { return fz_new_stext_page_from_page(c, page.get(), &opts); });
+      check_page_text(mu::StextPage(c, raw).get(), p);
+    }
+  }
+
+  void check_page_text(fz_stext_page* stext, int p) {
+    for (int v : phrases_.find_all(normalised_page_text(stext))) {
+      const ValueForms& value = forms_[static_cast<std::size_t>(v)];
+      add("text", p, value.marks.front(), "text extraction still finds the value of mark(s) " + mark_list(value.marks));
+    }
+  }
+
+  // Reports each value found in bytes once, naming the first of its forms found.
+  void report_byte_forms(std::string bytes, const std::string& where) {
+    detail::fold_ascii(bytes);
+    int last_value = -1;
+    for (int k : bytes_.find_all(bytes)) {
+      const int v = k / kFormsPerValue;
+      if (v == last_value) continue;
+      last_value = v;
+      const ValueForms& value = forms_[static_cast<std::size_t>(v)];
+      add("objects", -1, value.marks.front(),
+          where + " holds the value of mark(s) " + mark_list(value.marks) + " (" + kFormNames[k % kFormsPerValue] + ")");
     }
   }
 
@@ -233,14 +328,8 @@ class Verifier {
     if (obj == nullptr || depth > 64 || pdf_is_indirect(c, obj)) return;
     if (pdf_is_string(c, obj)) {
       ++report_.strings_scanned;
-      std::string_view bytes(pdf_to_str_buf(c, obj), pdf_to_str_len(c, obj));
-      for (const ValueForms& v : forms_) {
-        if (const char* form = find_value(bytes, v)) {
-          add("objects", -1, v.marks.front(),
-              std::string("string in object ") + std::to_string(num) + " holds the value of mark(s) " +
-                  mark_list(v.marks) + " (" + form + ")");
-        }
-      }
+      report_byte_forms(std::string(pdf_to_str_buf(c, obj), pdf_to_str_len(c, obj)),
+                        "string in object " + std::to_string(num));
     } else if (pdf_is_array(c, obj)) {
       int n = pdf_array_len(c, obj);
       for (int i = 0; i < n; ++i) scan_strings(pdf_array_get(c, obj, i), num, depth + 1);
@@ -278,32 +367,37 @@ class Verifier {
       }
       mu::Buffer buf(c, buf_raw);
       ++report_.streams_scanned;
-      std::string bytes = mu::buffer_bytes(ctx_, buf);
-      for (const ValueForms& v : forms_) {
-        if (const char* form = find_value(bytes, v)) {
-          add("objects", -1, v.marks.front(),
-              std::string("stream object ") + std::to_string(num) + " holds the value of mark(s) " +
-                  mark_list(v.marks) + " (" + form + ")");
-        }
-      }
+      report_byte_forms(mu::buffer_bytes(ctx_, buf), "stream object " + std::to_string(num));
     }
   }
 
-  // Pixel rows of a mark's area, at the verification resolution.
+  // Pixels of an area of a page, at the verification resolution.
   struct Area {
     mu::Pixmap pix;
     float scale = 1;
   };
 
+  float render_scale() const { return static_cast<float>(in_.render_dpi) / 72.0f; }
+
+  fz_irect device_box(const Rect& r) const {
+    const float scale = render_scale();
+    return fz_round_rect(fz_transform_rect(fz_rect{r.x0, r.y0, r.x1, r.y1}, fz_scale(scale, scale)));
+  }
+
+  static long long pixel_count(const fz_irect& b) {
+    return fz_is_empty_irect(b) ? 0 : static_cast<long long>(b.x1 - b.x0) * (b.y1 - b.y0);
+  }
+
+  static constexpr long long kMaxRenderPixels = 60'000'000LL;
+  static constexpr long long kSmallAreaPixels = 40'000;  // below this, one rendering always
+
   Area render_area(fz_display_list* page, const Rect& r) {
     Area a;
-    a.scale = static_cast<float>(in_.render_dpi) / 72.0f;
+    a.scale = render_scale();
     fz_context* c = ctx_;
-    fz_rect box{r.x0, r.y0, r.x1, r.y1};
-    fz_irect ibox = fz_round_rect(fz_transform_rect(box, fz_scale(a.scale, a.scale)));
+    fz_irect ibox = device_box(r);
     if (fz_is_empty_irect(ibox)) return a;
-    long long area = static_cast<long long>(ibox.x1 - ibox.x0) * (ibox.y1 - ibox.y0);
-    if (area > 60'000'000LL) fail(Error::too_large("a marked area is too large to render for verification"));
+    if (pixel_count(ibox) > kMaxRenderPixels) fail(Error::too_large("a marked area is too large to render for verification"));
     fz_pixmap* raw = ctx_.call("rendering a marked area", [&] {
       return fz_new_pixmap_with_bbox(c, fz_device_rgb(c), ibox, nullptr, 0);
     });
@@ -313,7 +407,7 @@ class Verifier {
       fz_clear_pixmap_with_value(c, a.pix.get(), 255);
       fz_device* dev = fz_new_draw_device(c, fz_identity, a.pix.get());
       fz_try(c) {
-        // The scissor skips everything outside the area: one page interpretation serves all marks.
+        // The scissor skips everything outside the area.
         fz_run_display_list(c, page, dev, ctm, fz_rect_from_irect(ibox), nullptr);
         fz_close_device(c, dev);
       }
@@ -323,28 +417,42 @@ class Verifier {
     return a;
   }
 
-  // Signed distance from p to the inside of the (convex) quad; >= margin means well inside.
-  static bool inside(const Quad& q, Point p, float margin) {
-    const Point pts[4] = {q.ul, q.ur, q.lr, q.ll};
-    double area2 = 0;
-    for (int i = 0; i < 4; ++i) {
-      const Point& a = pts[i];
-      const Point& b = pts[(i + 1) % 4];
-      area2 += static_cast<double>(a.x) * b.y - static_cast<double>(b.x) * a.y;
+  // A convex quad as four edges, for "is this pixel centre at least margin inside".
+  struct QuadTest {
+    double ax[4], ay[4], nx[4], ny[4];  // edge start and inward unit normal
+    bool degenerate = false;
+
+    explicit QuadTest(const Quad& q) {
+      const Point pts[4] = {q.ul, q.ur, q.lr, q.ll};
+      double area2 = 0;
+      for (int i = 0; i < 4; ++i) {
+        const Point& a = pts[i];
+        const Point& b = pts[(i + 1) % 4];
+        area2 += static_cast<double>(a.x) * b.y - static_cast<double>(b.x) * a.y;
+      }
+      const double sign = area2 >= 0 ? 1.0 : -1.0;
+      for (int i = 0; i < 4; ++i) {
+        const Point& a = pts[i];
+        const Point& b = pts[(i + 1) % 4];
+        const double ex = b.x - a.x;
+        const double ey = b.y - a.y;
+        const double len = std::hypot(ex, ey);
+        if (len < 1e-6) degenerate = true;
+        ax[i] = a.x;
+        ay[i] = a.y;
+        nx[i] = len < 1e-6 ? 0 : -sign * ey / len;
+        ny[i] = len < 1e-6 ? 0 : sign * ex / len;
+      }
     }
-    double sign = area2 >= 0 ? 1.0 : -1.0;
-    for (int i = 0; i < 4; ++i) {
-      const Point& a = pts[i];
-      const Point& b = pts[(i + 1) % 4];
-      double ex = b.x - a.x;
-      double ey = b.y - a.y;
-      double len = std::hypot(ex, ey);
-      if (len < 1e-6) return false;
-      double cross = ex * (p.y - a.y) - ey * (p.x - a.x);
-      if (sign * cross / len < margin) return false;
+    // Signed distance from p to each edge (inside positive) is at least margin.
+    bool inside(double px, double py, double margin) const {
+      if (degenerate) return false;
+      for (int i = 0; i < 4; ++i) {
+        if (nx[i] * (px - ax[i]) + ny[i] * (py - ay[i]) < margin) return false;
+      }
+      return true;
     }
-    return true;
-  }
+  };
 
   enum class Expect { fill_colour, uniform };
 
@@ -356,40 +464,38 @@ class Verifier {
     return DisplayList(c, raw);
   }
 
-  // Checks the pixels of every quad of mark; returns a problem description or empty.
-  std::string check_mark_pixels(fz_display_list* page, const Mark& mark, Expect expect) {
-    const float margin = 1.5f;
-    for (const Quad& q : mark.quads) {
-      Area a = render_area(page, q.bounds());
-      if (!a.pix) continue;
-      fz_pixmap* pm = a.pix.get();
-      int n = pm->n;
-      bool have_first = false;
-      unsigned char first[3] = {0, 0, 0};
-      std::size_t checked = 0;
-      for (int y = 0; y < pm->h; ++y) {
-        const unsigned char* row = pm->samples + static_cast<std::size_t>(y) * pm->stride;
-        for (int x = 0; x < pm->w; ++x) {
-          Point pt{(pm->x + x + 0.5f) / a.scale, (pm->y + y + 0.5f) / a.scale};
-          if (!inside(q, pt, margin)) continue;
-          const unsigned char* px = row + static_cast<std::size_t>(x) * n;
-          ++checked;
-          if (expect == Expect::fill_colour) {
-            bool is_fill = std::abs(px[0] - in_.fill.r) <= 8 && std::abs(px[1] - in_.fill.g) <= 8 &&
-                           std::abs(px[2] - in_.fill.b) <= 8;
-            bool is_label = in_.labels && px[0] >= 200 && px[1] >= 200 && px[2] >= 200;
-            if (!is_fill && !is_label) {
-              return "the marked area does not show the redaction box colour (found " + std::to_string(px[0]) + "," +
-                     std::to_string(px[1]) + "," + std::to_string(px[2]) + ")";
-            }
-          } else {
-            if (!have_first) {
-              std::copy(px, px + 3, first);
-              have_first = true;
-            } else if (std::abs(px[0] - first[0]) > 24 || std::abs(px[1] - first[1]) > 24 ||
-                       std::abs(px[2] - first[2]) > 24) {
-              return "content is still drawn under the redaction box";
-            }
+  // Checks the pixels of one quad in a rendered area that covers it; a problem description or empty.
+  std::string check_quad_pixels(const Area& a, const Quad& q, Expect expect) {
+    const double margin = 1.5;
+    fz_pixmap* pm = a.pix.get();
+    if (pm == nullptr) return {};
+    const fz_irect box = fz_intersect_irect(device_box(q.bounds()), fz_pixmap_bbox(ctx_, pm));
+    if (fz_is_empty_irect(box)) return {};
+    const QuadTest test(q);
+    const int n = pm->n;
+    bool have_first = false;
+    unsigned char first[3] = {0, 0, 0};
+    for (int dy = box.y0; dy < box.y1; ++dy) {
+      const unsigned char* row = pm->samples + static_cast<std::size_t>(dy - pm->y) * pm->stride;
+      const double py = (dy + 0.5) / a.scale;
+      for (int dx = box.x0; dx < box.x1; ++dx) {
+        if (!test.inside((dx + 0.5) / a.scale, py, margin)) continue;
+        const unsigned char* px = row + static_cast<std::size_t>(dx - pm->x) * n;
+        if (expect == Expect::fill_colour) {
+          bool is_fill = std::abs(px[0] - in_.fill.r) <= 8 && std::abs(px[1] - in_.fill.g) <= 8 &&
+                         std::abs(px[2] - in_.fill.b) <= 8;
+          bool is_label = in_.labels && px[0] >= 200 && px[1] >= 200 && px[2] >= 200;
+          if (!is_fill && !is_label) {
+            return "the marked area does not show the redaction box colour (found " + std::to_string(px[0]) + "," +
+                   std::to_string(px[1]) + "," + std::to_string(px[2]) + ")";
+          }
+        } else {
+          if (!have_first) {
+            std::copy(px, px + 3, first);
+            have_first = true;
+          } else if (std::abs(px[0] - first[0]) > 24 || std::abs(px[1] - first[1]) > 24 ||
+                     std::abs(px[2] - first[2]) > 24) {
+            return "content is still drawn under the redaction box";
           }
         }
       }
@@ -397,30 +503,71 @@ class Verifier {
     return {};
   }
 
-  void check_pages() {
-    std::set<int> marked_pages;
-    for (const Mark& m : in_.marks) {
-      if (m.page >= 0 && m.page < pages_) marked_pages.insert(m.page);
-    }
-    fz_context* c = ctx_;
-    // Pass 1: as a reader sees it.
-    for (int p : marked_pages) {
-      ++report_.pages_checked;
-      mu::Page page = mu::load_page(ctx_, doc_, p);
-      check_annotations(page.get(), p);
-      DisplayList list = display_list(page.get());
-      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
-        if (in_.marks[i].page != p) continue;
-        ++report_.marks_checked;
-        std::string problem = check_mark_pixels(list.get(), in_.marks[i], Expect::fill_colour);
-        if (!problem.empty()) add("pixels", p, static_cast<int>(i), problem);
+  // Every mark of page p: the area covering all of its marks is drawn once (one pass over the
+  // display list instead of one per quad) where the marks are dense enough; otherwise, or
+  // should that area be too large, each quad is drawn on its own.
+  void check_page_pixels(fz_display_list* list, int p, Expect expect, const char* check) {
+    std::vector<std::size_t> on_page;
+    Rect all{};
+    bool any_quad = false;
+    for (std::size_t i = 0; i < in_.marks.size(); ++i) {
+      if (in_.marks[i].page != p) continue;
+      on_page.push_back(i);
+      for (const Quad& q : in_.marks[i].quads) {
+        const Rect b = q.bounds();
+        all = any_quad ? Rect{std::min(all.x0, b.x0), std::min(all.y0, b.y0), std::max(all.x1, b.x1), std::max(all.y1, b.y1)}
+                       : b;
+        any_quad = true;
       }
     }
-    // Pass 2: in a fresh copy with the boxes emptied, the area must be one uniform colour.
-    mu::Document hidden = mu::open_document(ctx_, in_.output);
-    pdf_document* hpdf = mu::as_pdf(ctx_, hidden);
-    for (int p : marked_pages) {
-      pdf_obj* page_obj = ctx_.call("finding page", [&] { return pdf_lookup_page_obj(c, hpdf, p); });
+    // One rendering of the area covering all marks, unless that area is mostly not marked (a
+    // few marks spread over the page): then drawing everything between them costs more than
+    // the extra passes over the display list of drawing each quad on its own.
+    long long quad_pixels = 0;
+    for (std::size_t i : on_page) {
+      for (const Quad& q : in_.marks[i].quads) quad_pixels += pixel_count(device_box(q.bounds()));
+    }
+    const long long all_pixels = pixel_count(device_box(all));
+    const bool one_area = all_pixels <= kMaxRenderPixels && all_pixels <= 4 * quad_pixels + kSmallAreaPixels;
+    Area whole;
+    if (one_area) whole = render_area(list, all);
+    for (std::size_t i : on_page) {
+      if (expect == Expect::fill_colour) ++report_.marks_checked;
+      for (const Quad& q : in_.marks[i].quads) {
+        std::string problem = one_area ? check_quad_pixels(whole, q, expect)
+                                       : check_quad_pixels(render_area(list, q.bounds()), q, expect);
+        if (!problem.empty()) {
+          add(check, p, static_cast<int>(i), std::move(problem));
+          break;
+        }
+      }
+    }
+  }
+
+  // Each marked page, taken from the shared queue: pass 1 as a reader sees it (the same
+  // recording gives the text check its text), then pass 2 with the page's boxes emptied, where
+  // the marked area must be one uniform colour. This copy of the output is only read from here
+  // on, so the boxes are emptied in it, which keeps the fonts, images and shadings pass 1 loaded.
+  // (Boxes shared with a later page would then be missing there: a pixel failure, never a pass.)
+  void check_pages() {
+    fz_context* c = ctx_;
+    const std::vector<int> marked(marked_pages_.begin(), marked_pages_.end());
+    for (std::size_t k = next_++; k < marked.size(); k = next_++) {
+      const int p = marked[k];
+      ++report_.pages_checked;
+      {
+        mu::Page page = mu::load_page(ctx_, doc_, p);
+        check_annotations(page.get(), p);
+        DisplayList list = display_list(page.get());
+        if (!forms_.empty()) {
+          fz_stext_options opts{};
+          fz_stext_page* raw = ctx_.call("extracting text of page " + std::to_string(p + 1),
+                                         [&] { return fz_new_stext_page_from_display_list(c, list.get(), &opts); });
+          check_page_text(mu::StextPage(c, raw).get(), p);
+        }
+        check_page_pixels(list.get(), p, Expect::fill_colour, "pixels");
+      }
+      pdf_obj* page_obj = ctx_.call("finding page", [&] { return pdf_lookup_page_obj(c, pdf_, p); });
       pdf_obj* res = pdf_dict_get(c, page_obj, PDF_NAME(Resources));
       pdf_obj* xobj = pdf_dict_get(c, res, PDF_NAME(XObject));
       pdf_obj* boxes = pdf_dict_gets(c, xobj, kBoxesXObjectName);
@@ -430,17 +577,13 @@ class Verifier {
       }
       ctx_.call("hiding redaction boxes", [&] {
         fz_buffer* empty = fz_new_buffer(c, 1);
-        fz_try(c) { pdf_update_stream(c, hpdf, boxes, empty, 0); }
+        fz_try(c) { pdf_update_stream(c, pdf_, boxes, empty, 0); }
         fz_always(c) { fz_drop_buffer(c, empty); }
         fz_catch(c) { fz_rethrow(c); }
       });
-      mu::Page page = mu::load_page(ctx_, hidden, p);
+      mu::Page page = mu::load_page(ctx_, doc_, p);
       DisplayList list = display_list(page.get());
-      for (std::size_t i = 0; i < in_.marks.size(); ++i) {
-        if (in_.marks[i].page != p) continue;
-        std::string problem = check_mark_pixels(list.get(), in_.marks[i], Expect::uniform);
-        if (!problem.empty()) add("under-box", p, static_cast<int>(i), problem);
-      }
+      check_page_pixels(list.get(), p, Expect::uniform, "under-box");
     }
   }
 
@@ -572,18 +715,24 @@ class Verifier {
   pdf_document* pdf_ = nullptr;
   int pages_ = 0;
   std::vector<ValueForms> forms_;
+  detail::LiteralSet bytes_{{}};    // every byte form of every value, folded (objects check)
+  detail::LiteralSet phrases_{{}};  // every value as normalised text (text check)
+  std::set<int> marked_pages_;
+  std::atomic<std::size_t>& next_;
   VerifyReport report_;
 };
 
 }  // namespace
 
 // The two parts run on two threads, each with its own MuPDF context and its own copy of the
-// output opened from disk, so that one large document uses both cores (bench/redact).
+// output opened from disk, so that one large document uses both cores (bench/redact). Each part
+// does its own checks first, then both take marked pages for the page checks until none is left.
 Result<VerifyReport> verify(const VerifyInput& input) {
+  std::atomic<std::size_t> next_page{0};
   Result<VerifyReport> rendered = Error::internal("verification did not run");
   auto render = [&] {
     rendered = guard([&] {
-      Verifier v(input);
+      Verifier v(input, next_page);
       return v.run(Verifier::Part::rendering);
     });
   };
@@ -595,7 +744,7 @@ Result<VerifyReport> verify(const VerifyInput& input) {
   }
   if (!worker) render();
   Result<VerifyReport> read = guard([&] {
-    Verifier v(input);
+    Verifier v(input, next_page);
     return v.run(Verifier::Part::reading);
   });
   if (worker) worker->join();
@@ -604,8 +753,8 @@ Result<VerifyReport> verify(const VerifyInput& input) {
   VerifyReport report = std::move(read).value();
   const VerifyReport& r = rendered.value();
   report.findings.insert(report.findings.end(), r.findings.begin(), r.findings.end());
-  report.pages_checked = r.pages_checked;
-  report.marks_checked = r.marks_checked;
+  report.pages_checked += r.pages_checked;
+  report.marks_checked += r.marks_checked;
   return report;
 }
 

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <cstring>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -64,6 +65,89 @@ ImageAreas image_areas(const mu::Context& ctx, fz_page* page, int page_index) {
   areas.everywhere = d->overflow;
   return areas;
 }
+
+// False only when the page certainly draws no image: no image XObject, inline image, tiling
+// pattern, soft mask or Type3 font anywhere in its resources or content (forms followed). Then
+// image_areas, which interprets the whole page once more, is not needed. Anything unusual or
+// unreadable answers true; a wrong "true" costs only time, and a wrong "false" would only give
+// the text filter inset quads over an image, which the verifier's pixel check then catches.
+class ImageProbe {
+ public:
+  explicit ImageProbe(const mu::Context& ctx) : ctx_(ctx), c_(ctx) {}
+
+  bool page_may_draw_images(pdf_page* page) {
+    try {
+      pdf_obj* contents = pdf_dict_get(c_, page->obj, PDF_NAME(Contents));
+      if (pdf_is_array(c_, contents)) {
+        for (int i = 0, n = pdf_array_len(c_, contents); i < n; ++i) {
+          if (stream_has_inline_image(pdf_array_get(c_, contents, i))) return true;
+        }
+      } else if (contents != nullptr && stream_has_inline_image(contents)) {
+        return true;
+      }
+      pdf_obj* res = ctx_.call("reading page resources",
+                               [&] { return pdf_dict_get_inheritable(c_, page->obj, PDF_NAME(Resources)); });
+      return resources_may_draw_images(res, 0);
+    } catch (const Failure&) {
+      return true;
+    }
+  }
+
+ private:
+  static constexpr int kMaxDepth = 12;
+
+  // Inline images begin with the BI operator; any "BI" in the bytes counts (strings included).
+  bool stream_has_inline_image(pdf_obj* stream) {
+    if (!ctx_.call("reading page content", [&] { return pdf_is_stream(c_, stream); })) return false;
+    fz_buffer* raw = ctx_.call("reading page content", [&] { return pdf_load_stream(c_, stream); });
+    mu::Buffer buf(c_, raw);
+    unsigned char* data = nullptr;
+    const std::size_t size = fz_buffer_storage(c_, buf.get(), &data);
+    return std::string_view(reinterpret_cast<const char*>(data), size).find("BI") != std::string_view::npos;
+  }
+
+  bool first_visit(pdf_obj* obj) {
+    if (!pdf_is_indirect(c_, obj)) return true;
+    return seen_.insert(pdf_to_num(c_, obj)).second;
+  }
+
+  bool resources_may_draw_images(pdf_obj* res, int depth) {
+    if (res == nullptr) return false;
+    if (depth > kMaxDepth) return true;
+    pdf_obj* xobjects = pdf_dict_get(c_, res, PDF_NAME(XObject));
+    for (int i = 0, n = pdf_dict_len(c_, xobjects); i < n; ++i) {
+      pdf_obj* x = pdf_dict_get_val(c_, xobjects, i);
+      if (!first_visit(x)) continue;
+      pdf_obj* subtype = pdf_dict_get(c_, x, PDF_NAME(Subtype));
+      if (!pdf_name_eq(c_, subtype, PDF_NAME(Form))) return true;  // Image, or anything unexpected
+      if (form_may_draw_images(x, depth)) return true;
+    }
+    pdf_obj* patterns = pdf_dict_get(c_, res, PDF_NAME(Pattern));
+    for (int i = 0, n = pdf_dict_len(c_, patterns); i < n; ++i) {
+      pdf_obj* pat = pdf_dict_get_val(c_, patterns, i);
+      if (pdf_dict_get_int(c_, pat, PDF_NAME(PatternType)) != 2) return true;  // tiling patterns draw content
+    }
+    pdf_obj* states = pdf_dict_get(c_, res, PDF_NAME(ExtGState));
+    for (int i = 0, n = pdf_dict_len(c_, states); i < n; ++i) {
+      pdf_obj* smask = pdf_dict_get(c_, pdf_dict_get_val(c_, states, i), PDF_NAME(SMask));
+      if (smask != nullptr && !pdf_name_eq(c_, smask, PDF_NAME(None))) return true;
+    }
+    pdf_obj* fonts = pdf_dict_get(c_, res, PDF_NAME(Font));
+    for (int i = 0, n = pdf_dict_len(c_, fonts); i < n; ++i) {
+      if (pdf_name_eq(c_, pdf_dict_get(c_, pdf_dict_get_val(c_, fonts, i), PDF_NAME(Subtype)), PDF_NAME(Type3))) return true;
+    }
+    return false;
+  }
+
+  bool form_may_draw_images(pdf_obj* form, int depth) {
+    if (stream_has_inline_image(form)) return true;
+    return resources_may_draw_images(pdf_dict_get(c_, form, PDF_NAME(Resources)), depth + 1);
+  }
+
+  const mu::Context& ctx_;
+  fz_context* c_;
+  std::set<int> seen_;
+};
 
 // The quad given to MuPDF's text filter for a text mark. MuPDF removes every glyph whose box
 // touches a Redact quad, and its glyph boxes reach higher than the line quads of text extraction,
@@ -370,7 +454,8 @@ std::vector<std::string> apply_page_marks(const mu::Context& ctx, pdf_document* 
     notes.push_back("page withheld: all content removed");
   } else {
     anchor_page_text_objects(ctx, doc, page);
-    const ImageAreas images = image_areas(ctx, fpage.get(), page_index);
+    ImageAreas images;  // none, unless the page may draw images
+    if (ImageProbe(ctx).page_may_draw_images(page)) images = image_areas(ctx, fpage.get(), page_index);
     std::vector<bool> full_quads;
     for (const Mark* m : marks) full_quads.push_back(m->kind != MarkKind::text || images.under(m->bounds()));
     for (std::size_t i = 0; i < marks.size(); ++i) {

@@ -2,6 +2,8 @@
 // earlier revision kept by an incremental save, and an image left under a box.
 #include <catch2/catch.hpp>
 
+#include <set>
+
 #include "common/files.h"
 #include "common/mupdf.h"
 #include "redaction/page_text.h"
@@ -159,4 +161,37 @@ TEST_CASE("verifier catches the original page image kept as an unreferenced obje
   REQUIRE(r.ok());
   CHECK(has_check(*r, "survival"));
   CHECK_FALSE(has_check(*r, "text"));  // the text itself was removed: only the old image leaks
+}
+
+TEST_CASE("verifier's text check finds every value in one pass, in any case and white space", "[verify]") {
+  // Two different values on the same pages, both left live under fake boxes; the marks carry
+  // the values with other case and white space than the page (as the log may hold them).
+  auto dir = test::temp_dir();
+  std::vector<Mark> first = find_marks(pdf("pdflatex-4-pages.pdf"), "Huardest gefburn");
+  std::vector<Mark> second = find_marks(pdf("pdflatex-4-pages.pdf"), "Kjift");
+  REQUIRE(!first.empty());
+  REQUIRE(!second.empty());
+  std::vector<Mark> marks = first;
+  marks.insert(marks.end(), second.begin(), second.end());
+  fs::path leaky = make_black_box_leak(dir.path(), marks, false);
+  for (std::size_t i = 0; i < first.size(); ++i) marks[i].text = "HUARDEST \n\t GEFBURN";
+  for (std::size_t i = first.size(); i < marks.size(); ++i) marks[i].text = "kjift";
+  VerifyInput in;
+  in.output = leaky;
+  in.marks = marks;
+  auto r = verify(in);
+  REQUIRE(r.ok());
+  std::set<int> first_pages;
+  std::set<int> second_pages;
+  for (const Mark& m : first) first_pages.insert(m.page);
+  for (const Mark& m : second) second_pages.insert(m.page);
+  std::set<int> found_first;
+  std::set<int> found_second;
+  for (const VerifyFinding& f : r->findings) {
+    if (f.check != "text") continue;
+    if (f.mark >= 0 && static_cast<std::size_t>(f.mark) < first.size()) found_first.insert(f.page);
+    if (f.mark >= 0 && static_cast<std::size_t>(f.mark) >= first.size()) found_second.insert(f.page);
+  }
+  CHECK(found_first == first_pages);
+  CHECK(found_second == second_pages);
 }
