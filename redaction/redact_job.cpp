@@ -1,10 +1,8 @@
 #include "redaction/redact_job.h"
 
-#include <malloc.h>
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <set>
 
 #include "common/files.h"
@@ -96,24 +94,9 @@ void write_pending(AtomicFile& file, const std::string& bytes) {
   file.write(bytes).throw_if_error();
 }
 
-// MuPDF allocates and frees large zeroed blocks for every page it interprets (sampled shading
-// functions, pixmaps, text pools). Under glibc's defaults each such block is a fresh mmap whose
-// pages then fault in one by one, and freed heap is handed back at once: on bench/redact's
-// 117-page document a fifth of the CPU time was the kernel doing that. Keeping blocks up to 32 MB
-// (glibc's upper limit) in the heap, and up to 128 MB of free heap before trimming, halves it.
-// Process-wide, set once; it changes where memory comes from, never what the program does.
-void keep_large_blocks_in_heap() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    mallopt(M_MMAP_THRESHOLD, 32 << 20);
-    mallopt(M_TRIM_THRESHOLD, 128 << 20);
-  });
-}
-
 }  // namespace
 
 Result<RedactResult> run_redact_job(const RedactOptions& o) {
-  keep_large_blocks_in_heap();
   return guard([&]() -> RedactResult {
     const std::string name = o.input.filename().string();
     try {
