@@ -2,6 +2,7 @@
 // The CLI is the local operator ("cli", every role) unless --as USER names a catalog user, whose
 // roles then apply exactly as over the API: refusals exit 3 and are audited (draft.refused).
 #include <algorithm>
+#include <cctype>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
@@ -24,7 +25,8 @@ namespace fs = std::filesystem;
 constexpr const char* kUsage = R"(usage: redbox draft SUBCOMMAND [OPTIONS]
 
 A case's draft reply is an ordered list of fragments; every fragment keeps its versions, who
-wrote them and where they came from. Positions are 1-based here (1 is the first fragment).
+wrote them and where they came from. FRAGMENT is a fragment's ID or its position in the draft
+(1 is the first, as `draft show` lists them); --position is 1-based too.
 
 Subcommands:
   new CASE [--title T]                      start the case's draft
@@ -92,6 +94,19 @@ Session open_session(CommandContext& ctx, const ParsedArgs& args) {
 const std::string& pos(const ParsedArgs& args, std::size_t i, const char* usage) {
   if (args.positionals().size() <= i) fail(Error::invalid_input(std::string("usage: redbox draft ") + usage));
   return args.positionals()[i];
+}
+
+// A fragment named on the command line: its ID ("frg_...") or its 1-based position in the
+// draft as the caller sees it (what `draft show` lists).
+std::string fragment_ref(const DraftService& svc, const Actor& a, const std::string& case_ref, const std::string& token) {
+  if (token.empty() || !std::all_of(token.begin(), token.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+    return token;
+  const Draft d = svc.get(a, case_ref).value();
+  const std::size_t n = token.size() > 6 ? 0 : std::stoul(token);
+  if (n < 1 || n > d.fragments.size())
+    fail(Error::not_found("no fragment at position " + token + " (the draft of " + case_ref + " has " +
+                          std::to_string(d.fragments.size()) + ")"));
+  return d.fragments[n - 1].id;
 }
 
 std::optional<int> int_opt(const ParsedArgs& args, const char* name) {
@@ -254,19 +269,19 @@ int run_draft(CommandContext& ctx, const std::vector<std::string>& argv) {
   } else if (sub == "edit") {
     auto text = text_opt(args);
     if (!text) fail(Error::invalid_input("edit needs --text or --text-file"));
-    print_fragment(ctx, svc.edit_fragment(a, pos(args, 1, "edit CASE FRAGMENT --text-file F"), pos(args, 2, "edit CASE FRAGMENT --text-file F"), *text).value());
+    print_fragment(ctx, svc.edit_fragment(a, pos(args, 1, "edit CASE FRAGMENT --text-file F"), fragment_ref(svc, a, pos(args, 1, "edit CASE FRAGMENT --text-file F"), pos(args, 2, "edit CASE FRAGMENT --text-file F")), *text).value());
   } else if (sub == "revert") {
     auto to = int_opt(args, "to");
     if (!to) fail(Error::invalid_input("revert needs --to VERSION"));
-    print_fragment(ctx, svc.revert_fragment(a, pos(args, 1, "revert CASE FRAGMENT --to V"), pos(args, 2, "revert CASE FRAGMENT --to V"), *to).value());
+    print_fragment(ctx, svc.revert_fragment(a, pos(args, 1, "revert CASE FRAGMENT --to V"), fragment_ref(svc, a, pos(args, 1, "revert CASE FRAGMENT --to V"), pos(args, 2, "revert CASE FRAGMENT --to V")), *to).value());
   } else if (sub == "move") {
     auto p = position_opt(args);
     if (!p) fail(Error::invalid_input("move needs --position N (1 is first)"));
-    print_draft(ctx, svc.move_fragment(a, pos(args, 1, "move CASE FRAGMENT --position N"), pos(args, 2, "move CASE FRAGMENT --position N"), *p).value());
+    print_draft(ctx, svc.move_fragment(a, pos(args, 1, "move CASE FRAGMENT --position N"), fragment_ref(svc, a, pos(args, 1, "move CASE FRAGMENT --position N"), pos(args, 2, "move CASE FRAGMENT --position N")), *p).value());
   } else if (sub == "remove") {
-    print_draft(ctx, svc.remove_fragment(a, pos(args, 1, "remove CASE FRAGMENT"), pos(args, 2, "remove CASE FRAGMENT")).value());
+    print_draft(ctx, svc.remove_fragment(a, pos(args, 1, "remove CASE FRAGMENT"), fragment_ref(svc, a, pos(args, 1, "remove CASE FRAGMENT"), pos(args, 2, "remove CASE FRAGMENT"))).value());
   } else if (sub == "versions") {
-    auto vs = svc.versions(a, pos(args, 1, "versions CASE FRAGMENT"), pos(args, 2, "versions CASE FRAGMENT")).value();
+    auto vs = svc.versions(a, pos(args, 1, "versions CASE FRAGMENT"), fragment_ref(svc, a, pos(args, 1, "versions CASE FRAGMENT"), pos(args, 2, "versions CASE FRAGMENT"))).value();
     if (ctx.global.json) {
       nlohmann::json j = nlohmann::json::array();
       for (const auto& v : vs) j.push_back(v.to_json());
@@ -295,7 +310,7 @@ int run_draft(CommandContext& ctx, const std::vector<std::string>& argv) {
     if (!user || !due) fail(Error::invalid_input("request needs --user USER and --due DATE"));
     r.contributor = *user;
     r.due = parse_date(*due, "--due").value();
-    r.fragment_id = args.get_or("fragment", "");
+    if (auto f = args.get("fragment")) r.fragment_id = fragment_ref(svc, a, pos(args, 1, "request CASE --user U --due DATE"), *f);
     r.fragment_title = args.get_or("title", "");
     r.instructions = args.get_or("instructions", "");
     print_request(ctx, svc.request_contribution(a, pos(args, 1, "request CASE --user U --due DATE"), r).value());
@@ -320,7 +335,7 @@ int run_draft(CommandContext& ctx, const std::vector<std::string>& argv) {
                            .value());
   } else if (sub == "comment") {
     NewComment c;
-    c.fragment_id = args.get_or("fragment", "");
+    if (auto f = args.get("fragment")) c.fragment_id = fragment_ref(svc, a, pos(args, 1, "comment CASE --fragment F TEXT"), *f);
     c.parent_id = args.get_or("reply-to", "");
     if (auto w = args.get("words")) {
       auto dash = w->find('-');
