@@ -40,6 +40,8 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::directory_manage, "directory.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
     PolicyRow{Action::report_read, "report.read", kStaff},
     PolicyRow{Action::letter_search, "letter.search", kStaff},
+    PolicyRow{Action::notification_run, "notification.run", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::notification_read, "notification.read", role_bit(Role::admin) | role_bit(Role::caseworker)},
 };
 
 const PolicyRow* row_for(Action action) {

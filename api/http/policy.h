@@ -39,6 +39,8 @@ enum class Action {
   directory_manage,       // import, edit the topic directory (audited)
   report_read,            // management reports
   letter_search,          // near-duplicate letters and topic suggestion across all cases
+  notification_run,       // send the notifications due (events, reminders, chases, escalations)
+  notification_read,      // list pending and sent notifications across all cases (audited)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -278,7 +278,9 @@ TEST_CASE("complaint escalation opens the next stage as a linked case, up to sta
   CHECK(f.service->escalate(f.actor("ian"), c1.id, "unhappy").error().kind == ErrorKind::conflict);  // not closed yet
   for (const char* t : {"start_triage", "accept", "allocate"}) f.service->transition(f.actor("carla"), c1.id, step(t)).value();
   f.service->sign_off(f.actor("carla"), c1.id, "draft ready", "").value();                      // owner -> QA
+  f.service->take_from_pool(f.actor("rita"), c1.id).value();
   f.service->sign_off(f.actor("rita"), c1.id, "QA passed", "").value();                          // QA -> clearance
+  f.service->take_from_pool(f.actor("tess"), c1.id).value();
   f.service->sign_off(f.actor("tess"), c1.id, "", "").value();                                   // team leader
   f.service->transition(f.actor("ian"), c1.id, step("dispatch")).value();
   auto e = f.service->escalate(f.actor("ian"), c1.id, "the complainant is not satisfied with the reply").value();
@@ -312,17 +314,19 @@ TEST_CASE("sign-off chain with return for corrections; M cases go to Private Off
   CHECK(back.updated.stage == "draft");
   CHECK(back.updated.holder == "colin");  // back to the owner
   f.service->sign_off(f.actor("colin"), m.id, "corrected", "").value();
-  f.service->sign_off(f.actor("rita"), m.id, "", "").value();
+  f.service->take_from_pool(f.actor("rita"), m.id).value();
+  f.service->sign_off(f.actor("rita"), m.id, "", "tess").value();  // names the team leader who signs off
   auto cleared = f.service->sign_off(f.actor("tess"), m.id, "", "").value();
   CHECK(cleared.updated.stage == "private_office");
   CHECK(cleared.updated.holder == "role:private_office");
   // A team leader cannot sign for the Minister; Private Office records the signature.
   CHECK(f.service->sign_off(f.actor("tess"), m.id, "", "").error().kind == ErrorKind::forbidden);
+  f.service->take_from_pool(f.actor("paul"), m.id).value();
   auto returned = f.service->return_for_corrections(f.actor("paul"), m.id, "the Minister wants a warmer tone").value();
   CHECK(returned.updated.stage == "draft");
-  f.service->sign_off(f.actor("colin"), m.id, "", "").value();
-  f.service->sign_off(f.actor("rita"), m.id, "", "").value();
-  f.service->sign_off(f.actor("tess"), m.id, "", "").value();
+  f.service->sign_off(f.actor("colin"), m.id, "", "rita").value();
+  f.service->sign_off(f.actor("rita"), m.id, "", "tess").value();
+  f.service->sign_off(f.actor("tess"), m.id, "", "paul").value();
   auto signed_ = f.service->sign_off(f.actor("paul"), m.id, "signed", "").value();
   CHECK(signed_.updated.stage == "dispatch");
   auto h = f.service->history(f.actor("carla"), m.id).value();
@@ -361,8 +365,9 @@ TEST_CASE("roles: contributors see only their cases, reviewers what they clear; 
   CHECK(f.service->get(f.actor("rita"), a.id).error().kind == ErrorKind::forbidden);
   f.service->sign_off(f.actor("carla"), a.id, "", "").value();
   CHECK(f.service->get(f.actor("rita"), a.id).value().stage == "qa");
-  // A caseworker may not pass QA; a reviewer may.
+  // A caseworker may not pass QA; a reviewer may, once asked or having taken it from the pool.
   CHECK(f.service->sign_off(f.actor("carla"), a.id, "", "").error().kind == ErrorKind::forbidden);
+  f.service->take_from_pool(f.actor("rita"), a.id).value();
   f.service->sign_off(f.actor("rita"), a.id, "", "").value();
   // Only admins grant roles.
   CHECK(f.service->grant_role(f.actor("carla"), "carla", Role::team_leader).error().kind == ErrorKind::forbidden);
