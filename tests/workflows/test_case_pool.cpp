@@ -25,7 +25,8 @@ Case case_in_qa(test::CaseFixture& f, const std::string& reviewer) {
 
 std::vector<storage::AuditEvent> audit_events(test::CaseFixture& f, const std::string& action) {
   std::vector<storage::AuditEvent> out;
-  for (auto& e : f.store->catalog->audit().events(0, 100000).value()) {
+  std::vector<storage::AuditEvent> all = f.store->catalog->audit().events(0, 100000).value();
+  for (auto& e : all) {
     if (e.action == action) out.push_back(std::move(e));
   }
   return out;
