@@ -34,7 +34,7 @@ std::vector<storage::AuditEvent> audit_events(test::CaseFixture& f, const std::s
 
 }  // namespace
 
-TEST_CASE("reviewer pool: a reviewer not asked is refused; taking from the pool is explicit and audited") {
+TEST_CASE("reviewer pool: a reviewer not asked is refused, taking from the pool is explicit and audited") {
   test::CaseFixture f;
   f.store->catalog->create_user("ray", storage::Role::reviewer, "test").value();
 
@@ -66,9 +66,16 @@ TEST_CASE("reviewer pool: a reviewer not asked is refused; taking from the pool 
   CHECK(history.back().actor == "ray");
   CHECK(history.back().details["pool"] == "role:reviewer");
   CHECK(audit_events(f, "case.pool.take").size() == 1);
+  // Once taken it has left the pool: Rita no longer sees it, let alone passes or takes it.
   auto not_hers = f.service->sign_off(f.actor("rita"), pooled.id, "", "");
   REQUIRE_FALSE(not_hers);
-  CHECK(not_hers.error().message.find("it was given to ray to clear") != std::string::npos);
+  CHECK(not_hers.error().kind == ErrorKind::forbidden);
+  CHECK(f.service->take_from_pool(f.actor("rita"), pooled.id).error().kind == ErrorKind::forbidden);
+  // A reviewer who can see it (granted a part in it) is still refused, and told who has it.
+  f.service->request_contribution(f.actor("carla"), pooled.id, "rita", "a second opinion").value();
+  auto told = f.service->sign_off(f.actor("rita"), pooled.id, "", "");
+  REQUIRE_FALSE(told);
+  CHECK(told.error().message.find("it was given to ray to clear, not to rita") != std::string::npos);
   // Taking twice is a conflict: it is no longer in the pool.
   CHECK(f.service->take_from_pool(f.actor("rita"), pooled.id).error().kind == ErrorKind::conflict);
   auto passed = f.service->sign_off(f.actor("ray"), pooled.id, "QA passed", "").value();
@@ -83,7 +90,7 @@ TEST_CASE("reviewer pool: a reviewer not asked is refused; taking from the pool 
   Case asked = case_in_qa(f, "rita");
   CHECK(asked.holder == "rita");
   CHECK(f.service->sign_off(f.actor("ray"), asked.id, "", "").error().kind == ErrorKind::forbidden);
-  CHECK(f.service->take_from_pool(f.actor("ray"), asked.id).error().kind == ErrorKind::conflict);
+  CHECK(f.service->take_from_pool(f.actor("ray"), asked.id).error().kind == ErrorKind::forbidden);  // not his to see
   CHECK(f.service->sign_off(f.actor("rita"), asked.id, "", "").value().updated.stage == "clearance");
   // A team leader (not acting as the QA reviewer) may still return a case sitting in QA.
   Case supervised = case_in_qa(f, "");
