@@ -70,9 +70,9 @@ void run_notifications(RequestContext& ctx) {
   options.actor = ctx.user.name;
   auto report = dispatch_notifications(*ctx.store().catalog, env.types, env.calendar, settings, SystemClock::instance().now(), options)
                     .value();
-  // A real send is audited by the dispatcher with the messages (notification.sent); a dry run or
-  // a deferred run is recorded here.
-  if (dry_run || report.deferred || report.messages.empty()) {
+  // A run that sends is audited by the dispatcher (notification.sent, with the counts, also when
+  // there was nothing to send: it records the progress); a dry or deferred run is recorded here.
+  if (dry_run || report.deferred) {
     audit(ctx, dry_run ? "notification.dry_run" : "notification.run",
           {{"messages", report.messages.size()}, {"deferred", report.deferred}});
   }
