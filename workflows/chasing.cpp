@@ -41,15 +41,20 @@ std::string who_text(const std::string& who) {
 
 }  // namespace
 
-std::vector<ChaseItem> case_chase_items(sql::Database& db, const CaseTypeRegistry& types, const std::string& case_id) {
+std::vector<ChaseItem> case_chase_items(sql::Database& db, const CaseTypeRegistry& types, const std::string& case_id,
+                                        std::optional<Date> held_since_by) {
   std::vector<ChaseItem> out;
   std::string sql =
       "SELECT id, type, holder, holder_since, owner, team, action_needed, division, received FROM cases "
       "WHERE closed = 0 AND paused_since IS NULL AND holder <> '' AND holder <> 'requester'";
-  if (!case_id.empty()) sql += " AND id = ?";
+  if (!case_id.empty()) sql += " AND id = ?1";
+  // holder_since is UTC text; UK time is at most an hour ahead, so "before the next UTC day" keeps
+  // every case held since that UK day.
+  if (held_since_by) sql += " AND holder_since < ?2";
   sql += " ORDER BY num";
   auto st = db.prepare(sql);
   if (!case_id.empty()) st.bind(1, case_id);
+  if (held_since_by) st.bind(2, format_date(add_days(*held_since_by, 1)));
   // The current action began with the latest change of stage, allocation or holder (accepting
   // an allocation answers "accept or decline" and starts "draft the reply" for the same holder).
   auto began = db.prepare(

@@ -73,8 +73,10 @@ std::optional<ChaseStep> next_chase_step(const ChaseRule& rule, Date since, cons
 // stage, allocation or pool change; the item's key includes that instant). Escalation goes to the case owner when
 // someone else holds it, and to the team's team leader ("team_leader:TEAM", or the
 // "role:team_leader" pool for a case with no team); never to the person chased.
-// `case_id` limits it to one case.
-std::vector<ChaseItem> case_chase_items(sql::Database& db, const CaseTypeRegistry& types, const std::string& case_id = {});
+// `case_id` limits it to one case; `held_since_by` to cases whose holder has held them since that
+// UK day or earlier (a cheap pre-filter for dispatch: nothing is due sooner than N days after).
+std::vector<ChaseItem> case_chase_items(sql::Database& db, const CaseTypeRegistry& types, const std::string& case_id = {},
+                                        std::optional<Date> held_since_by = std::nullopt);
 
 // The message for a step: the case's notification (reference, type, topic, urgency, deadline,
 // link) with the item's action, when it was asked, and the step ("reminder 1 of 2" / "escalated

@@ -135,7 +135,15 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
       }
     }
     // Chases: every chased item whose next step is due today or earlier.
-    for (auto& item : case_chase_items(db, types)) {
+    int soonest = 0;  // the fewest working days any type waits before its first chase
+    for (const CaseType* t : types.all()) {
+      if (t->chasing && t->chasing->every_working_days > 0 && (soonest == 0 || t->chasing->every_working_days < soonest)) {
+        soonest = t->chasing->every_working_days;
+      }
+    }
+    std::vector<ChaseItem> items;
+    if (soonest > 0) items = case_chase_items(db, types, {}, add_days(today, -soonest));
+    for (auto& item : items) {
       WorkingDays wd(calendar, item.divisions);
       auto step = next_chase_step(item.rule, item.since, chase_steps_sent(db, item.key), wd);
       if (!step || days_between(step->due, today) < 0) continue;
