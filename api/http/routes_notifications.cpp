@@ -45,11 +45,13 @@ void audit(RequestContext& ctx, const std::string& action, nlohmann::json detail
 }
 
 std::size_t number_param(RequestContext& ctx, const char* name, std::size_t fallback, std::size_t max) {
-  auto text = ctx.query(name);
+  const std::optional<std::string> text = ctx.query(name);
   if (!text) return fallback;
+  const char* begin = text->data();
+  const char* end = begin + text->size();
   std::size_t n = 0;
-  auto [ptr, ec] = std::from_chars(text->data(), text->data() + text->size(), n);
-  if (ec != std::errc() || ptr != text->data() + text->size() || n < 1 || n > max) {
+  auto [ptr, ec] = std::from_chars(begin, end, n);
+  if (ec != std::errc() || ptr != end || n < 1 || n > max) {
     fail(Error::invalid_input(std::string(name) + " must be a whole number from 1 to " + std::to_string(max)));
   }
   return n;
