@@ -143,6 +143,9 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
     }
     std::vector<ChaseItem> items;
     if (soonest > 0) items = case_chase_items(db, types, {}, add_days(today, -soonest));
+    for (const auto& source : options.chase_sources) {
+      for (auto& extra : source(db)) items.push_back(std::move(extra));
+    }
     for (auto& item : items) {
       WorkingDays wd(calendar, item.divisions);
       auto step = next_chase_step(item.rule, item.since, chase_steps_sent(db, item.key), wd);

@@ -20,6 +20,7 @@
 // Thread-safety: one dispatcher at a time per data folder (the state row serialises them).
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,6 +61,10 @@ struct DispatchOptions {
   bool send = true;                   // false: compute only; nothing sent or recorded
   bool ignore_working_hours = false;  // with send=false: what is pending whatever the hour
   std::string actor = "system";       // who ran it (the audit event's actor)
+  // More chased items besides each case's current action (chasing.h), e.g. contribution
+  // requests: each source lists its open items, read inside the dispatcher's transaction. Their
+  // steps are sent, recorded and escalated exactly like the cases' own.
+  std::vector<std::function<std::vector<ChaseItem>(sql::Database&)>> chase_sources;
 };
 
 Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const CaseTypeRegistry& types, const HolidayCalendar& calendar,

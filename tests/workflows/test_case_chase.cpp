@@ -199,3 +199,45 @@ TEST_CASE("chases and escalation go out on the right working days, once each, wi
   CHECK(format_date(fresh.next->due) == "2026-04-01");
   CHECK(run("2026-04-01").chases == 1);
 }
+
+TEST_CASE("other chased items (a contribution request) plug into the dispatcher with their own link and escalation") {
+  test::CaseFixture f("2026-03-02");
+  NewCase n;
+  n.type = "foi";
+  n.received = day("2026-03-02");
+  n.topic = "transport";
+  Case c = f.service->create(f.actor("ian"), n).value();
+  ChaseItem item;
+  item.key = "contribution:" + c.id + ":1";
+  item.case_id = c.id;
+  item.who = "olive";
+  item.what = "send the 2025 passenger figures";
+  item.since = day("2026-03-02");
+  item.link = "/cases/" + c.id + "/contributions/1";
+  item.escalate_to = {"carla"};
+  item.rule = ChaseRule{2, 1};
+  item.divisions = DivisionSet::uk();
+  auto settings = NotificationSettings::from_config(nlohmann::json::parse(R"({"notifications": {
+      "addresses": {"olive": "olive@dept.example", "carla": "carla@dept.example"}, "base_url": "https://redbox.dept"}})")).value();
+  DispatchOptions o;
+  o.send = false;
+  o.chase_sources.push_back([&](sql::Database&) { return std::vector<ChaseItem>{item}; });
+  auto on = [&](const char* d) { return dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, at(d, 11), o).value(); };
+  CHECK(on("2026-03-03").chases == 0);
+  auto due = on("2026-03-04");
+  REQUIRE(due.chases == 1);
+  const Notification* chase = nullptr;
+  for (const auto& m : due.messages) {
+    if (m.event == "chase") chase = &m;
+  }
+  REQUIRE(chase != nullptr);
+  CHECK(chase->recipient == "olive@dept.example");
+  CHECK(chase->subject.find("Reminder 1 of 1: " + c.reference) != std::string::npos);
+  CHECK(chase->body.find("you were asked on 2026-03-02 to send the 2025 passenger figures") != std::string::npos);
+  CHECK(chase->body.find("Topic: transport") != std::string::npos);
+  CHECK(chase->body.find("Link: https://redbox.dept/cases/" + c.id + "/contributions/1") != std::string::npos);
+  CHECK(chase->payload["link"] == "https://redbox.dept/cases/" + c.id + "/contributions/1");
+  CHECK(chase->payload["chase"]["item"] == item.key);
+  // Without the first reminder recorded, the escalation is never reached early.
+  CHECK(on("2026-03-09").escalations == 0);
+}
