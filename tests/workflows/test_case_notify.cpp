@@ -136,7 +136,7 @@ TEST_CASE("notification dispatch: events and due reminders to the people who mus
   CHECK(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value().messages.empty());
 }
 
-TEST_CASE("webhook notifications post the payload as JSON; failures are io errors") {
+TEST_CASE("webhook notifications post the payload as JSON, failures are io errors") {
   test::CaseFixture f("2026-03-02");
   NewCase n;
   n.type = "foi";

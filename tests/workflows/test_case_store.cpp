@@ -227,7 +227,7 @@ TEST_CASE("triage: an FOI transfer closes the request, opens the linked transfer
   CHECK(f.service->triage(f.actor("ian"), s.id, decide(TriageDecision::transfer, "x", "y", "")).error().kind == ErrorKind::conflict);
 }
 
-TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI restarts the count") {
+TEST_CASE("clarification stops a SAR's clock and the reply resumes it, FOI restarts the count") {
   CaseFixture f("2026-01-05");
   Case c = f.service->create(f.actor("ian"), letter_from("sar", "2026-01-05")).value();
   CHECK(format_date(c.due) == "2026-02-05");
@@ -311,7 +311,7 @@ TEST_CASE("complaint escalation opens the next stage as a linked case, up to sta
   CHECK(f.service->escalate(f.actor("carla"), e3.created->id, "again").error().kind == ErrorKind::conflict);
 }
 
-TEST_CASE("sign-off chain with return for corrections; M cases go to Private Office for the Minister") {
+TEST_CASE("sign-off chain with return for corrections, M cases go to Private Office for the Minister") {
   CaseFixture f;
   Case m = f.service->create(f.actor("ian"), letter_from("mp-private-office", "2026-02-20")).value();
   CHECK(m.reference == "M2026/00001");
@@ -348,7 +348,7 @@ TEST_CASE("sign-off chain with return for corrections; M cases go to Private Off
   CHECK(reasons == std::vector<std::string>{"paragraph 2 quotes the wrong figure", "the Minister wants a warmer tone"});
 }
 
-TEST_CASE("roles: contributors see only their cases, reviewers what they clear; refusals are audited") {
+TEST_CASE("roles: contributors see only their cases, reviewers what they clear, refusals are audited") {
   CaseFixture f;
   Case a = f.service->create(f.actor("ian"), letter_from("foi", "2026-02-20")).value();
   Case b = f.service->create(f.actor("ian"), letter_from("foi", "2026-02-20")).value();

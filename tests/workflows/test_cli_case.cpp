@@ -17,7 +17,7 @@ std::string last_line(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the directory, history; refusals exit 3") {
+TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the directory, history, refusals exit 3") {
   auto dir = redbox::test::temp_dir();
   std::string data = (dir.path() / "data").string();
   std::vector<std::string> env{"REDBOX_DATA=" + data};
