@@ -240,6 +240,25 @@ Role pick_role(const CaseType& type, const Case& c, const Transition& t, const A
                         " case; the type allows " + roles_text(t.roles)));
 }
 
+// A sign-off is made by the person asked to make it. At a sign-off stage, acting in that step's
+// role (a reviewer passing or returning QA, a team leader signing off) needs the case to be held
+// by the actor: named when it was submitted, or taken from the role's pool with take_from_pool()
+// (recorded and audited). Anyone else in the role is refused, saying why. Other roles allowed
+// from the stage (a team leader returning a draft that sits in QA) are not concerned.
+void require_asked_to_clear(const CaseType& type, const Case& c, Role role, const Transition& t, const Actor& actor) {
+  if (actor.operator_ || c.holder == actor.name) return;
+  for (const auto& step : type.sign_off) {
+    if (step.stage != c.stage || step.role != role) continue;
+    std::string pool = "role:" + std::string(to_string(step.role));
+    std::string why = c.holder == pool
+                          ? "it waits in the " + std::string(to_string(step.role)) + " pool (" + pool + ") and " + actor.name +
+                                " has not been asked to clear it; take it from the pool first (redbox case take / POST "
+                                "/api/v1/cases/{id}/take) or be named when it is submitted"
+                          : "it was given to " + (c.holder.empty() ? std::string("nobody") : c.holder) + " to clear, not to " + actor.name;
+    fail(Error::forbidden(actor.name + " may not '" + t.id + "' case " + c.reference + ": " + why));
+  }
+}
+
 Case create_case(Ctx& x, const NewCase& req, const std::string& created_by_event, nlohmann::json event_details);
 std::vector<RequesterMatch> find_same_requester(sql::Database& db, const Actor& actor, const Requester& requester,
                                                 const std::string& exclude_case_id);
@@ -254,6 +273,7 @@ std::optional<Case> apply_transition(Ctx& x, Case& c, const Transition& t, const
   }
   auto& db = x.w.db();
   if (!x.actor.sees_all() && !visible(db, x.actor, c)) require_visible(db, x.actor, c);
+  require_asked_to_clear(type, c, role, t, x.actor);
   std::string from = c.stage;
   const Stage* to_stage = type.stage(t.to);
   Date on = req.on.value_or(x.today);
@@ -822,6 +842,31 @@ Result<Case> CaseService::request_contribution(const Actor& actor, const std::st
     if (!st.step()) fail(Error::not_found("no user '" + user_name + "'"));
     detail::add_participant(x.w.db(), c.id, user_name, "contributor", x.now);
     detail::add_event(x.w, c, {actor.name, "", "contribution.request", "", "", "", {{"user", user_name}, {"what", what}}});
+  });
+}
+
+Result<Case> CaseService::take_from_pool(const Actor& actor, const std::string& id_or_reference) {
+  return modify(catalog_, types_, calendar_, today(), actor, id_or_reference, "pool.take", [&](Ctx& x, Case& c) {
+    const CaseType& type = type_of(types_, c.type);
+    if (c.closed) fail(Error::conflict(c.reference + " is closed"));
+    const SignOffStep* step = nullptr;
+    for (const auto& s : type.sign_off) {
+      if (s.stage == c.stage) step = &s;
+    }
+    std::string pool = step != nullptr ? "role:" + std::string(to_string(step->role)) : std::string();
+    if (step == nullptr || c.holder != pool) {
+      fail(Error::conflict(c.reference + " is not waiting in a sign-off pool (stage '" + c.stage + "', held by " +
+                           (c.holder.empty() ? std::string("nobody") : c.holder) + ")"));
+    }
+    if (!actor.has(step->role)) {
+      fail(Error::forbidden(actor.name + " (" + roles_text(actor.roles) + ") may not take " + c.reference + " from the " +
+                            std::string(to_string(step->role)) + " pool: that needs the " + std::string(to_string(step->role)) +
+                            " role"));
+    }
+    detail::add_participant(x.w.db(), c.id, actor.name, "clearer", x.now);
+    set_holder(c, actor.name, x.now);
+    detail::add_event(x.w, c, {actor.name, std::string(to_string(step->role)), "pool.take", "", "", "",
+                               {{"pool", pool}, {"stage", c.stage}}});
   });
 }
 

@@ -236,6 +236,10 @@ class CaseService {
   // Asks a user to contribute: they become a participant (and can see the case).
   Result<Case> request_contribution(const Actor& actor, const std::string& id_or_reference, const std::string& user_name,
                                     const std::string& what);
+  // Takes a case waiting in a sign-off role's pool (holder "role:reviewer" at QA...): the actor,
+  // who must hold that role, becomes its holder and a "clearer" participant ("pool.take" in the
+  // history and audit log). Only the holder may then make that sign-off step (see the README).
+  Result<Case> take_from_pool(const Actor& actor, const std::string& id_or_reference);
   Result<Case> extend_deadline(const Actor& actor, const std::string& id_or_reference, const std::string& reason);
 
   // Allocation. allocate() makes the type's "allocate" transition with the official as holder

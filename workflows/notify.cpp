@@ -23,6 +23,8 @@ std::string event_title(const std::string& event) {
   if (event == "due_soon") return "Due soon";
   if (event == "overdue") return "Overdue";
   if (event == "escalated") return "Escalated";
+  if (event == "chase") return "Reminder: action needed";
+  if (event == "chase_escalation") return "Escalation: no response after reminders";
   return event;
 }
 

@@ -1,5 +1,6 @@
 #include "workflows/notify_dispatch.h"
 
+#include <algorithm>
 #include <set>
 
 #include "workflows/detail/case_rows.h"
@@ -26,6 +27,14 @@ struct Pending {
   std::string who;
   std::string event;
   std::string case_id;
+  int chase = -1;  // index into DueChase list for chase steps
+};
+
+// A chase step due now, and the addresses it went to.
+struct DueChase {
+  ChaseItem item;
+  ChaseStep step;
+  std::vector<std::string> recipients;
 };
 
 }  // namespace
@@ -67,11 +76,20 @@ Result<NotificationSettings> NotificationSettings::from_config(const nlohmann::j
   });
 }
 
+std::optional<std::string> NotificationSettings::address_for(const std::string& who) const {
+  if (auto it = addresses.find(who); it != addresses.end()) return it->second;
+  if (who.rfind("team_leader:", 0) == 0) {
+    if (auto it = addresses.find("role:team_leader"); it != addresses.end()) return it->second;
+  }
+  return std::nullopt;
+}
+
 Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const CaseTypeRegistry& types, const HolidayCalendar& calendar,
-                                              const NotificationSettings& settings, TimePoint now, bool send) {
+                                              const NotificationSettings& settings, TimePoint now, const DispatchOptions& options) {
   DispatchReport report;
+  const bool send = options.send;
   TimePoint at = next_delivery_time(now, settings.hours, calendar);
-  if (at != now) {
+  if (at != now && !(options.ignore_working_hours && !send)) {
     report.deferred = true;
     report.deliver_at = at;
     return report;
@@ -81,6 +99,7 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
   std::int64_t max_event = 0;
   bool daily = false;
   std::vector<Pending> pending;
+  std::vector<DueChase> chases;
   std::map<std::string, Case> cases;
   Status read = catalog.read([&](sql::Database& db) {
     auto state = db.prepare("SELECT last_event, last_daily FROM notification_state WHERE id = 1");
@@ -115,6 +134,30 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
         pending.push_back({"@holder", overdue ? "overdue" : "due_soon", due.text(0)});
       }
     }
+    // Chases: every chased item whose next step is due today or earlier.
+    int soonest = 0;  // the fewest working days any type waits before its first chase
+    for (const CaseType* t : types.all()) {
+      if (t->chasing && t->chasing->every_working_days > 0 && (soonest == 0 || t->chasing->every_working_days < soonest)) {
+        soonest = t->chasing->every_working_days;
+      }
+    }
+    std::vector<ChaseItem> items;
+    if (soonest > 0) items = case_chase_items(db, types, {}, add_days(today, -soonest));
+    for (const auto& source : options.chase_sources) {
+      for (auto& extra : source(db)) items.push_back(std::move(extra));
+    }
+    for (auto& item : items) {
+      WorkingDays wd(calendar, item.divisions);
+      auto step = next_chase_step(item.rule, item.since, chase_steps_sent(db, item.key), wd);
+      if (!step || days_between(step->due, today) < 0) continue;
+      int index = static_cast<int>(chases.size());
+      if (step->kind == ChaseKind::chase) {
+        pending.push_back({item.who, "chase", item.case_id, index});
+      } else {
+        for (const auto& who : item.escalate_to) pending.push_back({who, "chase_escalation", item.case_id, index});
+      }
+      chases.push_back({std::move(item), *step, {}});
+    }
     for (const auto& p : pending) {
       if (!cases.count(p.case_id)) cases.emplace(p.case_id, detail::load_case(db, p.case_id));
     }
@@ -129,13 +172,22 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
     if (type == nullptr) continue;
     std::string who = p.who == "@owner" ? c.owner : p.who == "@team" ? "team:" + c.team : p.who == "@holder" ? c.holder : p.who;
     if (who.empty() || who == "requester") continue;
-    auto addr = settings.addresses.find(who);
-    if (addr == settings.addresses.end()) {
+    auto addr = settings.address_for(who);
+    if (!addr) {
       missing.insert(who);
       continue;
     }
-    by_recipient[addr->second].push_back(make_notification(c, *type, p.event, addr->second, settings.base_url, now, calendar));
+    if (p.chase >= 0) {
+      DueChase& d = chases[static_cast<std::size_t>(p.chase)];
+      by_recipient[*addr].push_back(make_chase_notification(c, *type, d.item, d.step, *addr, settings.base_url, now, calendar));
+      d.recipients.push_back(*addr);
+    } else {
+      by_recipient[*addr].push_back(make_notification(c, *type, p.event, *addr, settings.base_url, now, calendar));
+    }
   }
+  // A step counts as sent when it reached someone; one nobody could be told of stays due.
+  std::erase_if(chases, [](const DueChase& d) { return d.recipients.empty(); });
+  for (const auto& d : chases) (d.step.kind == ChaseKind::chase ? report.chases : report.escalations)++;
   report.no_address.assign(missing.begin(), missing.end());
   for (auto& [recipient, items] : by_recipient) {
     if (settings.digest && items.size() > 1) {
@@ -160,20 +212,112 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
       if (Status s = post_webhook(settings.webhook_url, m); !s) return s.error();
     }
   }
+  const std::string sent_at = format_utc(now);
   Status w = catalog.write([&](storage::CatalogWriter& wr) {
-    wr.db().prepare("UPDATE notification_state SET last_event = ?, last_daily = ? WHERE id = 1")
+    auto& db = wr.db();
+    db.prepare("UPDATE notification_state SET last_event = ?, last_daily = ? WHERE id = 1")
         .bind(1, max_event)
         .bind(2, format_date(today))
         .run();
+    auto chase_row = db.prepare(
+        "INSERT OR IGNORE INTO notification_chases (item, step, case_id, who, kind, due, sent_on, sent_at, recipients) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    for (const auto& d : chases) {
+      chase_row.reset();
+      chase_row.bind(1, d.item.key)
+          .bind(2, static_cast<std::int64_t>(d.step.step))
+          .bind(3, d.item.case_id)
+          .bind(4, d.item.who)
+          .bind(5, std::string(to_string(d.step.kind)))
+          .bind(6, format_date(d.step.due))
+          .bind(7, format_date(today))
+          .bind(8, sent_at)
+          .bind(9, nlohmann::json(d.recipients).dump())
+          .run();
+    }
+    auto log = db.prepare("INSERT INTO notification_log (sent_at, case_id, event, recipient, urgency, subject) VALUES (?, ?, ?, ?, ?, ?)");
+    auto log_one = [&](const nlohmann::json& payload, const Notification& m) {
+      log.reset();
+      log.bind(1, sent_at)
+          .bind(2, payload.value("case", std::string()))
+          .bind(3, payload.value("event", m.event))
+          .bind(4, m.recipient)
+          .bind(5, payload.value("urgency", m.urgency))
+          .bind(6, m.subject)
+          .run();
+    };
+    for (const auto& m : report.messages) {
+      if (m.payload.is_array()) {
+        for (const auto& p : m.payload) log_one(p, m);
+      } else {
+        log_one(m.payload, m);
+      }
+    }
     storage::AuditEvent e;
-    e.actor = "system";
+    e.actor = options.actor;
     e.action = "notification.sent";
     e.object = "notifications";
-    e.details = {{"messages", report.messages.size()}, {"through_event", max_event}, {"no_address", report.no_address.size()}};
+    e.details = {{"messages", report.messages.size()},  {"through_event", max_event}, {"no_address", report.no_address.size()},
+                 {"chases", report.chases},             {"escalations", report.escalations}};
     wr.audit(std::move(e));
   });
   if (!w) return w.error();
   return report;
+}
+
+nlohmann::json SentNotification::to_json() const {
+  return {{"seq", num},           {"sent_at", sent_at}, {"case", case_id}, {"event", event},
+          {"recipient", recipient}, {"urgency", urgency}, {"subject", subject}};
+}
+
+Result<std::vector<SentNotification>> sent_notifications(const storage::Catalog& catalog, const std::string& case_id,
+                                                         std::size_t limit, std::optional<std::int64_t> before) {
+  std::vector<SentNotification> out;
+  limit = std::clamp<std::size_t>(limit, 1, 1000);
+  Status s = catalog.read([&](sql::Database& db) {
+    std::string sql = "SELECT num, sent_at, case_id, event, recipient, urgency, subject FROM notification_log WHERE 1";
+    if (!case_id.empty()) sql += " AND case_id = ?1";
+    if (before) sql += " AND num < ?2";
+    sql += " ORDER BY num DESC LIMIT " + std::to_string(limit);
+    auto st = db.prepare(sql);
+    if (!case_id.empty()) st.bind(1, case_id);
+    if (before) st.bind(2, *before);
+    while (st.step()) out.push_back({st.int64(0), st.text(1), st.text(2), st.text(3), st.text(4), st.text(5), st.text(6)});
+  });
+  if (!s) return s.error();
+  return out;
+}
+
+nlohmann::json CaseChaseStatus::to_json() const {
+  nlohmann::json sent_j = nlohmann::json::array();
+  for (const auto& s : sent) sent_j.push_back({{"step", s.step}, {"on", format_date(s.on)}});
+  nlohmann::json j = {{"who", who}, {"what", what}, {"since", format_date(since)}, {"sent", sent_j}, {"escalate_to", escalate_to}};
+  if (next) {
+    j["next"] = {{"step", next->step}, {"kind", to_string(next->kind)}, {"due", format_date(next->due)}};
+  } else {
+    j["next"] = nullptr;
+  }
+  return j;
+}
+
+Result<std::optional<CaseChaseStatus>> case_chase_status(const storage::Catalog& catalog, const CaseTypeRegistry& types,
+                                                         const HolidayCalendar& calendar, const std::string& case_id) {
+  std::optional<CaseChaseStatus> out;
+  Status s = catalog.read([&](sql::Database& db) {
+    auto items = case_chase_items(db, types, case_id);
+    if (items.empty()) return;
+    const ChaseItem& item = items.front();
+    CaseChaseStatus status;
+    status.who = item.who;
+    status.what = item.what;
+    status.since = item.since;
+    status.sent = chase_steps_sent(db, item.key);
+    status.escalate_to = item.escalate_to;
+    status.next = next_chase_step(item.rule, item.since, status.sent, WorkingDays(calendar, item.divisions));
+    out = std::move(status);
+  });
+  if (!s) return s.error();
+  return out;
 }
 
 }  // namespace redbox::workflows

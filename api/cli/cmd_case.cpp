@@ -11,6 +11,7 @@
 #include "workflows/case_letters.h"
 #include "workflows/case_store.h"
 #include "workflows/environment.h"
+#include "workflows/letter_intake.h"
 #include "workflows/letter_model.h"
 #include "workflows/notify_dispatch.h"
 #include "workflows/text_pdf.h"
@@ -44,7 +45,10 @@ Subcommands:
   close-lapsed [--after-days N] close cases awaiting clarification longer than N days
                                 (default: config.json cases.clarification_lapse_days, else 60)
   escalate CASE --reason R      complaint escalation: opens the next stage as a linked case
-  sign-off CASE [--comment C] [--to USER]   approve the current sign-off step
+  sign-off CASE [--comment C] [--to USER]   approve the current sign-off step (a case waiting in
+                                a pool must be taken first, unless the actor was named)
+  take CASE                     take a case from a sign-off pool (role:reviewer at QA...): the
+                                actor holds it and may then sign off or return it
   return CASE --reason R        return for corrections (with the comments as the reason)
   allocate CASE [--to USER]     allocate (suggested from the topic directory without --to)
   accept CASE | decline CASE --reason R     the official accepts or declines an allocation
@@ -55,6 +59,8 @@ Subcommands:
   extend CASE --reason R        apply the type's deadline extension
   letter CASE KIND [--out FILE] transfer, clarification, rejection or acknowledgement letter
   same-requester [--name N] [--email E] [--postcode P] [--address A]   earlier cases
+  record-letters CASE           learn from the case's attached letters using their intake text
+                                (done automatically when documents are attached and by intake)
   record-letter CASE --document DOC --text-file F
                                 learn from a letter's text (its OCR output): near-duplicate
                                 signature, and the case topic's word counts
@@ -62,7 +68,12 @@ Subcommands:
   suggest-topic --text-file F   topics for a letter, with confidence (history, else keywords)
   notify [--dry-run]            send the notifications due (events since the last run; once a day
                                 due-soon and overdue reminders) by SMTP, inside working hours
-                                (config.json "notifications"; --dry-run only lists them)
+                                (config.json "notifications"; --dry-run only lists them); also
+                                chases the holder of each case's action every N working days and
+                                escalates after the type's last chase (each step sent once)
+  notifications [--pending] [--case CASE] [--limit N]
+                                notifications sent (newest first), or --pending: what a run
+                                would send whatever the hour; with --case also where chasing stands
   recompute-deadlines           recompute open cases' deadlines (after a calendar change)
   grant USER ROLE | revoke USER ROLE   workflow roles beyond the user's own (team_leader,
                                 private_office, reviewer...); admin only
@@ -131,6 +142,21 @@ std::vector<std::string> add_files(Session& s, const ParsedArgs& args) {
   return ids;
 }
 
+// After documents were attached: learn from the letters whose text exists now (intake records
+// the others when it finishes them). The case change is committed; a failure here is a warning.
+void record_letters(Session& s, CommandContext& ctx, const std::string& case_id) {
+  auto sync = record_case_letters(s.store, s.actor.name, case_id);
+  if (!sync) {
+    ctx.err << "redbox: warning: the letters of " << case_id << " were not recorded for similar letters and topics: "
+            << sync.error().message << "\n";
+    return;
+  }
+  if (!ctx.global.json) {
+    for (const auto& d : sync->recorded) ctx.err << "recorded the text of " << d << " for similar letters and topics\n";
+    for (const auto& d : sync->waiting) ctx.err << d << " has no text yet: it is recorded when intake has read it\n";
+  }
+}
+
 void print_case(CommandContext& ctx, const Case& c) {
   if (ctx.global.json) {
     ctx.out << c.to_json().dump() << "\n";
@@ -191,7 +217,7 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
                         .option("comment").option("to").option("on").option("transfer-to").option("letter-out")
                         .option("after-days").option("holder").option("stage").option("due-before").option("limit")
                         .option("cursor").option("user").option("what").option("purpose").option("case").option("kind")
-                        .option("out").option("text-file").option("threshold").flag("all").flag("dry-run")
+                        .option("out").option("text-file").option("threshold").flag("all").flag("dry-run").flag("pending")
                         .parse(argv);
   if (args.help()) {
     ctx.out << kUsage;
@@ -216,6 +242,7 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
     n.related = args.all("related");
     n.documents = add_files(s, args);
     Case c = svc.create(s.actor, n).value();
+    if (!n.documents.empty()) record_letters(s, ctx, c.id);
     auto matches = svc.same_requester(s.actor, c.requester, c.id).value();
     if (ctx.global.json) {
       nlohmann::json j = c.to_json();
@@ -289,7 +316,9 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
     r.assignee = args.get_or("to", "");
     r.on = date_opt(args, "on");
     r.documents = add_files(s, args);
-    print_result(ctx, svc.transition(s.actor, args.positionals()[1], r).value());
+    auto moved = svc.transition(s.actor, args.positionals()[1], r).value();
+    if (!r.documents.empty()) record_letters(s, ctx, moved.updated.id);
+    print_result(ctx, moved);
     return 0;
   }
   if (sub == "triage" || sub == "clarify") {
@@ -318,7 +347,10 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
   }
   if (sub == "reply") {
     std::string ref = case_arg(args, "reply CASE [--on DATE]");
-    print_result(ctx, svc.clarification_received(s.actor, ref, date_opt(args, "on"), add_files(s, args)).value());
+    auto docs = add_files(s, args);
+    auto replied = svc.clarification_received(s.actor, ref, date_opt(args, "on"), docs).value();
+    if (!docs.empty()) record_letters(s, ctx, replied.updated.id);
+    print_result(ctx, replied);
     return 0;
   }
   if (sub == "close-lapsed") {
@@ -341,6 +373,10 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (sub == "sign-off") {
     std::string ref = case_arg(args, "sign-off CASE");
     print_result(ctx, svc.sign_off(s.actor, ref, args.get_or("comment", ""), args.get_or("to", "")).value());
+    return 0;
+  }
+  if (sub == "take") {
+    print_case(ctx, svc.take_from_pool(s.actor, case_arg(args, "take CASE")).value());
     return 0;
   }
   if (sub == "return") {
@@ -381,7 +417,9 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
   if (sub == "link") {
     std::string ref = case_arg(args, "link CASE (--document DOC | --case OTHER)");
     if (auto doc = args.get("document")) {
-      print_case(ctx, svc.link_document(s.actor, ref, *doc, args.get_or("purpose", "letter")).value());
+      Case linked = svc.link_document(s.actor, ref, *doc, args.get_or("purpose", "letter")).value();
+      record_letters(s, ctx, linked.id);
+      print_case(ctx, linked);
     } else if (auto other = args.get("case")) {
       print_case(ctx, svc.link_case(s.actor, ref, *other, args.get_or("kind", "related")).value());
     } else {
@@ -409,6 +447,18 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
       if (!ctx.global.json) ctx.out << m.reference << "  " << m.type << "  " << (m.closed ? "closed " + m.outcome : m.stage) << "\n";
     }
     if (ctx.global.json) ctx.out << nlohmann::json{{"matches", j}}.dump() << "\n";
+    return 0;
+  }
+  if (sub == "record-letters") {
+    std::string ref = case_arg(args, "record-letters CASE");
+    Case c = svc.get(s.actor, ref).value();  // visibility (audited refusal)
+    auto sync = record_case_letters(s.store, s.actor.name, c.id).value();
+    if (ctx.global.json) {
+      ctx.out << nlohmann::json{{"case", c.id}, {"recorded", sync.recorded}, {"waiting_for_text", sync.waiting}}.dump() << "\n";
+    } else {
+      for (const auto& d : sync.recorded) ctx.out << "recorded " << d << "\n";
+      for (const auto& d : sync.waiting) ctx.out << "no text yet: " << d << "\n";
+    }
     return 0;
   }
   if (sub == "record-letter" || sub == "similar" || sub == "suggest-topic") {
@@ -453,15 +503,54 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
     if (ctx.global.json) ctx.out << nlohmann::json{{"suggestions", j}}.dump() << "\n";
     return 0;
   }
-  if (sub == "notify") {
+  if (sub == "notify" || sub == "notifications") {
+    // Across all cases: for those who see every case (the local operator, admins, caseworkers).
+    if (!(s.actor.has(Role::admin) || s.actor.has(Role::caseworker))) {
+      Error refused = Error::forbidden(s.actor.name + " may not run or list notifications (admin or caseworker)");
+      storage::AuditEvent e;
+      e.actor = s.actor.name;
+      e.action = "case.refused";
+      e.object = "notifications";
+      e.details = {{"operation", sub}, {"reason", refused.message}, {"via", "cli"}};
+      (void)s.store.catalog->record(e);
+      fail(std::move(refused));
+    }
     auto settings = NotificationSettings::from_config(s.store.config.raw).value();
-    auto r = dispatch_notifications(*s.store.catalog, s.env.types, s.env.calendar, settings, SystemClock::instance().now(),
-                                    !args.has("dry-run"))
-                 .value();
+    const TimePoint now = SystemClock::instance().now();
+    if (sub == "notifications" && !args.has("pending")) {
+      std::string case_id;
+      if (auto c = args.get("case")) case_id = svc.get(s.actor, *c).value().id;
+      std::size_t limit = 100;
+      if (auto l = args.get_int("limit")) limit = static_cast<std::size_t>(std::max<std::int64_t>(1, *l));
+      auto rows = sent_notifications(*s.store.catalog, case_id, limit).value();
+      std::optional<CaseChaseStatus> chase;
+      if (!case_id.empty()) chase = case_chase_status(*s.store.catalog, s.env.types, s.env.calendar, case_id).value();
+      if (ctx.global.json) {
+        nlohmann::json j = nlohmann::json::array();
+        for (const auto& r : rows) j.push_back(r.to_json());
+        nlohmann::json out = {{"notifications", j}};
+        if (!case_id.empty()) out["chase"] = chase ? chase->to_json() : nlohmann::json(nullptr);
+        ctx.out << out.dump() << "\n";
+      } else {
+        for (const auto& r : rows) ctx.out << r.sent_at << "  " << r.recipient << "  " << r.event << "  " << r.subject << "\n";
+        if (chase) {
+          ctx.out << "chasing " << chase->who << " (since " << format_date(chase->since) << ": " << chase->what << "): "
+                  << chase->sent.size() << " step(s) sent";
+          if (chase->next) ctx.out << ", next " << to_string(chase->next->kind) << " due " << format_date(chase->next->due);
+          ctx.out << "\n";
+        }
+      }
+      return 0;
+    }
+    DispatchOptions options;
+    options.send = sub == "notify" && !args.has("dry-run");
+    options.ignore_working_hours = sub == "notifications";
+    options.actor = s.actor.name;
+    auto r = dispatch_notifications(*s.store.catalog, s.env.types, s.env.calendar, settings, now, options).value();
     if (ctx.global.json) {
       nlohmann::json m = nlohmann::json::array();
       for (const auto& n : r.messages) m.push_back({{"to", n.recipient}, {"subject", n.subject}, {"event", n.event}, {"urgency", n.urgency}});
-      nlohmann::json j = {{"deferred", r.deferred}, {"messages", m}, {"no_address", r.no_address}};
+      nlohmann::json j = {{"deferred", r.deferred}, {"messages", m}, {"no_address", r.no_address}, {"chases", r.chases}, {"escalations", r.escalations}};
       if (r.deferred) j["deliver_at"] = format_utc(r.deliver_at);
       ctx.out << j.dump() << "\n";
     } else if (r.deferred) {
@@ -469,7 +558,8 @@ int run_case(CommandContext& ctx, const std::vector<std::string>& argv) {
     } else {
       for (const auto& n : r.messages) ctx.out << n.recipient << ": " << n.subject << "\n";
       for (const auto& w : r.no_address) ctx.out << "no address for " << w << " (config.json notifications.addresses)\n";
-      ctx.out << r.messages.size() << " message(s) " << (args.has("dry-run") ? "would be sent" : "sent") << "\n";
+      ctx.out << r.messages.size() << " message(s) " << (options.send ? "sent" : "would be sent") << " (" << r.chases << " chase(s), "
+              << r.escalations << " escalation(s))\n";
     }
     return 0;
   }

@@ -8,6 +8,7 @@
 #include "api/cli/data_folder.h"
 #include "api/cli/job_progress.h"
 #include "pipeline/intake.h"
+#include "workflows/letter_intake.h"
 #include "pipeline/jobs.h"
 
 namespace redbox::cli {
@@ -57,7 +58,7 @@ int run_ingest(CommandContext& ctx, const std::vector<std::string>& args) {
 
   storage::Store store = open_data_folder(ctx.global);
   pipeline::JobQueue queue(store);
-  pipeline::register_intake_handler(queue);
+  workflows::register_intake_with_case_letters(queue);  // intake, then letters of cases for the model
   // Batches a killed earlier run left behind are finished first (they resume, never repeat).
   queue.recover().throw_if_error();
   auto interrupted = queue.list(500, pipeline::JobState::queued);

@@ -7,6 +7,7 @@
 #include "api/cli/job_progress.h"
 #include "common/ids.h"
 #include "pipeline/intake.h"
+#include "workflows/letter_intake.h"
 #include "pipeline/jobs.h"
 
 namespace redbox::cli {
@@ -25,7 +26,7 @@ constexpr const char* kUsage =
     "              process left running: they resume from their last checkpoint and store\n"
     "              nothing twice. Exit code of the first failure, else 0.\n";
 
-void register_handlers(pipeline::JobQueue& queue) { pipeline::register_intake_handler(queue); }
+void register_handlers(pipeline::JobQueue& queue) { workflows::register_intake_with_case_letters(queue); }
 
 int jobs_list(CommandContext& ctx, const ParsedArgs& parsed) {
   std::int64_t limit = parsed.get_int("limit").value_or(50);

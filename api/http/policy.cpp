@@ -45,6 +45,8 @@ constexpr std::array kPolicy = {
     PolicyRow{Action::draft_export, "draft.export", role_bit(Role::admin) | role_bit(Role::caseworker)},
     PolicyRow{Action::template_read, "template.read", kStaff},
     PolicyRow{Action::template_manage, "template.manage", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::notification_run, "notification.run", role_bit(Role::admin) | role_bit(Role::caseworker)},
+    PolicyRow{Action::notification_read, "notification.read", role_bit(Role::admin) | role_bit(Role::caseworker)},
 };
 
 const PolicyRow* row_for(Action action) {

@@ -44,6 +44,8 @@ enum class Action {
   draft_export,           // PDF exports of a draft, stored as document versions
   template_read,          // the library of templates and pre-approved letters
   template_manage,        // save templates (pre-approved letters: team leaders and admins, checked by the library)
+  notification_run,       // send the notifications due (events, reminders, chases, escalations)
+  notification_read,      // list pending and sent notifications across all cases (audited)
 };
 
 // A set of roles as a bit mask (bit = the Role's value).

@@ -19,5 +19,6 @@ void add_search_routes(Router& router);     // GET /api/v1/search
 void add_job_routes(Router& router);        // GET /api/v1/jobs, /api/v1/jobs/{id}
 void add_case_routes(Router& router);       // /api/v1/cases..., /api/v1/directory..., /api/v1/reports/...
 void add_draft_routes(Router& router);      // /api/v1/cases/{id}/draft..., /api/v1/draft-templates...
+void add_notification_routes(Router& router);  // /api/v1/notifications..., /api/v1/cases/{id}/notifications
 
 }  // namespace redbox::api

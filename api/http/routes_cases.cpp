@@ -7,6 +7,7 @@
 #include "api/http/routes.h"
 #include "workflows/case_letters.h"
 #include "workflows/directory.h"
+#include "workflows/letter_intake.h"
 #include "workflows/letter_model.h"
 #include "workflows/reports.h"
 #include "workflows/text_pdf.h"
@@ -43,6 +44,15 @@ std::vector<std::string> strings(const nlohmann::json& body, const char* name) {
   return out;
 }
 
+// After documents were attached to a case: learn from the letters whose text exists now (intake
+// records the others when it finishes them). The case change is already committed, so a failure
+// here is reported in the answer, not as the request's error.
+nlohmann::json letters_json(RequestContext& ctx, const std::string& case_id) {
+  auto sync = record_case_letters(ctx.store(), ctx.user.name, case_id);
+  if (!sync) return {{"error", sync.error().message}};
+  return {{"recorded", sync->recorded}, {"waiting_for_text", sync->waiting}};
+}
+
 nlohmann::json result_json(const TransitionResult& r) {
   nlohmann::json j = r.updated.to_json();
   if (r.created) j["created_case"] = r.created->to_json();
@@ -70,7 +80,9 @@ void create_case(RequestContext& ctx) {
   auto svc = case_service(ctx.store());
   Case c = svc.create(case_actor(ctx), n).value();
   ctx.res.set_header("Location", "/api/v1/cases/" + c.id);
-  ctx.send_json(201, c.to_json());
+  nlohmann::json j = c.to_json();
+  if (!n.documents.empty()) j["letters"] = letters_json(ctx, c.id);
+  ctx.send_json(201, j);
 }
 
 std::size_t limit_param(RequestContext& ctx) {
@@ -119,7 +131,10 @@ void move_case(RequestContext& ctx) {
   r.assignee = str(body, "assignee");
   r.on = date_field(body, "on");
   r.documents = strings(body, "documents");
-  ctx.send_json(200, result_json(case_service(ctx.store()).transition(case_actor(ctx), ctx.path_param("id"), r).value()));
+  auto result = case_service(ctx.store()).transition(case_actor(ctx), ctx.path_param("id"), r).value();
+  nlohmann::json j = result_json(result);
+  if (!r.documents.empty()) j["letters"] = letters_json(ctx, result.updated.id);
+  ctx.send_json(200, j);
 }
 
 void triage_case(RequestContext& ctx) {
@@ -135,8 +150,11 @@ void triage_case(RequestContext& ctx) {
 
 void reply_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).clarification_received(case_actor(ctx), ctx.path_param("id"), date_field(body, "on"), strings(body, "documents"));
-  ctx.send_json(200, result_json(r.value()));
+  auto docs = strings(body, "documents");
+  auto r = case_service(ctx.store()).clarification_received(case_actor(ctx), ctx.path_param("id"), date_field(body, "on"), docs).value();
+  nlohmann::json j = result_json(r);
+  if (!docs.empty()) j["letters"] = letters_json(ctx, r.updated.id);
+  ctx.send_json(200, j);
 }
 
 void escalate_case(RequestContext& ctx) {
@@ -176,6 +194,21 @@ void reallocate_case(RequestContext& ctx) {
   auto r = case_service(ctx.store()).reallocate(case_actor(ctx), ctx.path_param("id"), str(body, "official", true), str(body, "reason", true),
                                                 str(body, "team"));
   ctx.send_json(200, r.value().to_json());
+}
+
+void link_document(RequestContext& ctx) {
+  auto body = ctx.read_json_body();
+  std::string purpose = str(body, "purpose");
+  Case c = case_service(ctx.store())
+               .link_document(case_actor(ctx), ctx.path_param("id"), str(body, "document", true), purpose.empty() ? "letter" : purpose)
+               .value();
+  nlohmann::json j = c.to_json();
+  j["letters"] = letters_json(ctx, c.id);
+  ctx.send_json(200, j);
+}
+
+void take_case(RequestContext& ctx) {
+  ctx.send_json(200, case_service(ctx.store()).take_from_pool(case_actor(ctx), ctx.path_param("id")).value().to_json());
 }
 
 void comment_case(RequestContext& ctx) {
@@ -326,6 +359,8 @@ void add_case_routes(Router& router) {
   router.post("/api/v1/cases/{id}/allocation/accept", Action::case_act, accept_allocation);
   router.post("/api/v1/cases/{id}/allocation/decline", Action::case_act, decline_allocation);
   router.post("/api/v1/cases/{id}/reallocate", Action::case_act, reallocate_case);
+  router.post("/api/v1/cases/{id}/take", Action::case_act, take_case);
+  router.post("/api/v1/cases/{id}/documents", Action::case_act, link_document);
   router.post("/api/v1/cases/{id}/comments", Action::case_act, comment_case);
   router.post("/api/v1/cases/{id}/contributors", Action::case_act, contributor_case);
   router.post("/api/v1/cases/{id}/letters", Action::case_act, record_letter_route);

@@ -11,6 +11,7 @@
 #include "api/http/routes.h"
 #include "pipeline/intake.h"
 #include "pipeline/jobs.h"
+#include "workflows/letter_intake.h"
 
 namespace redbox::api {
 
@@ -28,6 +29,7 @@ constexpr void (*kRouteAreas[])(Router&) = {
     add_job_routes,
     add_case_routes,
     add_draft_routes,
+    add_notification_routes,
 };
 
 }  // namespace
@@ -36,7 +38,7 @@ struct ApiServer::Impl {
   Impl(storage::Store& store, ServerOptions opts) : options(std::move(opts)), api{store, options}, router(server, api) {
     if (options.job_workers > 0) {
       jobs = std::make_unique<pipeline::JobQueue>(store);
-      pipeline::register_intake_handler(*jobs);
+      workflows::register_intake_with_case_letters(*jobs);  // intake, then letters of cases for the model
       api.jobs = jobs.get();
     }
   }

@@ -469,6 +469,36 @@ CREATE TABLE draft_exports (
   created_by TEXT NOT NULL
 );
 )sql"},
+      {"case notifications: chase steps sent (workflows/chasing.h) and the log of notifications sent", R"sql(
+-- One row per chase step sent for a chased item (a case's current action, a contribution
+-- request...): steps 1..N are chases, N+1 the escalation. The primary key makes a step go out
+-- once; the next step is due N working days after the previous one was sent (sent_on).
+CREATE TABLE notification_chases (
+  item TEXT NOT NULL,                   -- the chased item's key (a new request has a new key)
+  step INTEGER NOT NULL,
+  case_id TEXT NOT NULL,
+  who TEXT NOT NULL,                    -- who was chased
+  kind TEXT NOT NULL CHECK (kind IN ('chase', 'escalation')),
+  due TEXT NOT NULL,                    -- the UK date it was due
+  sent_on TEXT NOT NULL,                -- the UK date it went out
+  sent_at TEXT NOT NULL,                -- UTC
+  recipients TEXT NOT NULL DEFAULT '[]' CHECK (json_valid(recipients)),
+  PRIMARY KEY (item, step)
+);
+CREATE INDEX notification_chases_case ON notification_chases(case_id);
+-- Every notification sent (workflows/notify_dispatch.h), for GET /api/v1/notifications and a
+-- case's own list. A digest is one row per case it covered.
+CREATE TABLE notification_log (
+  num INTEGER PRIMARY KEY,
+  sent_at TEXT NOT NULL,
+  case_id TEXT NOT NULL,
+  event TEXT NOT NULL,
+  recipient TEXT NOT NULL,
+  urgency TEXT NOT NULL,
+  subject TEXT NOT NULL
+);
+CREATE INDEX notification_log_case ON notification_log(case_id, num);
+)sql"},
   };
   return list;
 }

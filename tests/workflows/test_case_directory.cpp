@@ -135,7 +135,8 @@ TEST_CASE("reports: open by team and holder, overdue, due this week, percentage 
       r.transition = t;
       f.service->transition(f.actor("carla"), c.id, r).value();
     }
-    f.service->sign_off(f.actor("rita"), c.id, "", "").value();
+    f.service->take_from_pool(f.actor("rita"), c.id).value();
+    f.service->sign_off(f.actor("rita"), c.id, "", "tess").value();
     f.service->sign_off(f.actor("tess"), c.id, "", "").value();
     TransitionRequest r;
     r.transition = "dispatch";

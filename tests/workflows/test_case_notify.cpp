@@ -1,11 +1,6 @@
 // Notifications: content, urgency, working hours, digest, and a real SMTP exchange with a local
-// server started by the test (Python's standard-library smtpd, Python 3.11).
+// server started by the test (aiosmtpd, tests/support/smtp_capture.h).
 #include <catch2/catch.hpp>
-
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <thread>
@@ -13,71 +8,14 @@
 #include <httplib.h>
 
 #include "case_fixture.h"
+#include "support/smtp_capture.h"
 #include "workflows/notify.h"
 #include "workflows/notify_dispatch.h"
-
-extern char** environ;
 
 using namespace redbox;
 using namespace redbox::workflows;
 using redbox::test::day;
-
-namespace {
-
-constexpr const char* kServer = R"py(
-import os, sys, warnings
-warnings.simplefilter("ignore")
-import asyncore, smtpd
-out = sys.argv[1]
-class Capture(smtpd.SMTPServer):
-    def process_message(self, peer, mailfrom, rcpttos, data, **kw):
-        n = len([f for f in os.listdir(out) if f.endswith(".eml")])
-        with open(os.path.join(out, "%03d.tmp" % n), "wb") as f:
-            f.write(("RCPT: %s\n" % ",".join(rcpttos)).encode() + data)
-        os.rename(os.path.join(out, "%03d.tmp" % n), os.path.join(out, "%03d.eml" % n))
-server = Capture(("127.0.0.1", 0), None, decode_data=False)
-with open(os.path.join(out, "port.tmp"), "w") as f:
-    f.write(str(server.socket.getsockname()[1]))
-os.rename(os.path.join(out, "port.tmp"), os.path.join(out, "port"))
-asyncore.loop(timeout=0.2)
-)py";
-
-struct SmtpServer {
-  explicit SmtpServer(const std::filesystem::path& dir) : out(dir) {
-    std::string script = kServer;
-    std::string outdir = out.string();
-    const char* argv[] = {"python3", "-c", script.c_str(), outdir.c_str(), nullptr};
-    if (posix_spawnp(&pid, "python3", nullptr, nullptr, const_cast<char**>(argv), environ) != 0) pid = -1;
-    for (int i = 0; i < 200 && pid > 0 && !std::filesystem::exists(out / "port"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    if (std::filesystem::exists(out / "port")) port = std::stoi(read_file(out / "port").value());
-  }
-  ~SmtpServer() {
-    if (pid > 0) {
-      ::kill(pid, SIGTERM);
-      int status = 0;
-      ::waitpid(pid, &status, 0);
-    }
-  }
-  std::vector<std::string> messages(std::size_t expected) const {
-    std::vector<std::string> out_messages;
-    for (int i = 0; i < 100; ++i) {
-      out_messages.clear();
-      for (std::size_t k = 0; k < expected; ++k) {
-        char name[16];
-        std::snprintf(name, sizeof name, "%03zu.eml", k);
-        if (std::filesystem::exists(out / name)) out_messages.push_back(read_file(out / name).value());
-      }
-      if (out_messages.size() == expected) break;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return out_messages;
-  }
-  std::filesystem::path out;
-  pid_t pid = -1;
-  int port = 0;
-};
-
-}  // namespace
+using redbox::test::SmtpCapture;
 
 TEST_CASE("notifications: content and urgency, working hours, digest, delivered over SMTP") {
   test::CaseFixture f("2026-03-02");
@@ -116,12 +54,14 @@ TEST_CASE("notifications: content and urgency, working hours, digest, delivered 
   auto digest = make_digest({note, late}, "carla@dept.example", day("2026-03-05"));
   CHECK(digest.body.find("[overdue]") < digest.body.find("[urgent]"));
 
-  if (!test::have_program("python3")) return;
   auto dir = test::temp_dir();
-  SmtpServer server(dir.path());
-  REQUIRE(server.port > 0);
+  SmtpCapture server(dir.path());
+  if (!server.available()) {
+    WARN("SMTP part skipped: " << server.skip_reason());
+    return;
+  }
   SmtpSettings smtp;
-  smtp.port = server.port;
+  smtp.port = server.port();
   smtp.from = "redbox@dept.example";
   Notification dotted = note;
   dotted.body = ".leading dot line\n" + note.body;
@@ -174,12 +114,14 @@ TEST_CASE("notification dispatch: events and due reminders to the people who mus
   // Sending without SMTP settings is refused and consumes nothing.
   CHECK_FALSE(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true));
 
-  if (!test::have_program("python3")) return;
   auto dir = test::temp_dir();
-  SmtpServer server(dir.path());
-  REQUIRE(server.port > 0);
+  SmtpCapture server(dir.path());
+  if (!server.available()) {
+    WARN("SMTP part skipped: " << server.skip_reason());
+    return;
+  }
   SmtpSettings smtp;
-  smtp.port = server.port;
+  smtp.port = server.port();
   settings.smtp = smtp;
   settings.digest = true;
   auto sent = dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value();
@@ -194,7 +136,7 @@ TEST_CASE("notification dispatch: events and due reminders to the people who mus
   CHECK(dispatch_notifications(*f.store->catalog, f.types, HolidayCalendar::built_in(), settings, f.clock.now(), true).value().messages.empty());
 }
 
-TEST_CASE("webhook notifications post the payload as JSON; failures are io errors") {
+TEST_CASE("webhook notifications post the payload as JSON, failures are io errors") {
   test::CaseFixture f("2026-03-02");
   NewCase n;
   n.type = "foi";

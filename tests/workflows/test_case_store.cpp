@@ -111,10 +111,18 @@ TEST_CASE("every shipped case type goes from receipt to closure by its declared 
     CHECK(c.deadline.contains("explanation"));
     auto path = answered_path(*type);
     REQUIRE_FALSE(path.empty());
+    std::size_t takes = 0;
     for (const Transition* t : path) {
       INFO("transition " << t->id << " from " << c.stage);
       std::string who = user_for(*t);
       REQUIRE_FALSE(who.empty());
+      // A case waiting in a sign-off pool is taken by the person who signs it off.
+      for (const auto& st : type->sign_off) {
+        if (st.stage == c.stage && c.holder == "role:" + std::string(to_string(st.role)) && f.actor(who).has(st.role)) {
+          c = f.service->take_from_pool(f.actor(who), c.id).value();
+          ++takes;
+        }
+      }
       TransitionRequest req;
       req.transition = t->id;
       auto r = f.service->transition(f.actor(who), c.id, req);
@@ -128,7 +136,7 @@ TEST_CASE("every shipped case type goes from receipt to closure by its declared 
     CHECK(*c.on_time);
     CHECK(c.holder.empty());
     auto h = f.service->history(f.actor("carla"), c.reference).value();
-    CHECK(h.size() == path.size() + 1);  // the creation, then one event per transition
+    CHECK(h.size() == path.size() + 1 + takes);  // the creation, one event per transition, the pool takes
     CHECK(h.front().action == "create");
     CHECK(audit_count(f, c.id, "case.transition") == static_cast<std::int64_t>(path.size()));
   }
@@ -137,7 +145,10 @@ TEST_CASE("every shipped case type goes from receipt to closure by its declared 
   CHECK(b.reference == "B2026/00002");
   // Answered late: recorded as not on time.
   Case late = f.service->create(f.actor("ian"), letter_from("data-breach", "2026-02-20")).value();
-  for (const char* t : {"assess", "notifiable", "notified", "close"}) late = f.service->transition(f.actor("tess"), late.id, step(t)).value().updated;
+  for (const char* t : {"assess", "notifiable", "notified"}) late = f.service->transition(f.actor("tess"), late.id, step(t)).value().updated;
+  REQUIRE(late.holder == "role:team_leader");  // remediation is signed off by a team leader: tess takes it
+  f.service->take_from_pool(f.actor("tess"), late.id).value();
+  late = f.service->transition(f.actor("tess"), late.id, step("close")).value().updated;
   CHECK(late.outcome == "answered");
   CHECK(late.on_time == std::optional<bool>(false));
   auto m = f.service->create(f.actor("ian"), letter_from("mp-private-office", "2026-02-21")).value();
@@ -216,7 +227,7 @@ TEST_CASE("triage: an FOI transfer closes the request, opens the linked transfer
   CHECK(f.service->triage(f.actor("ian"), s.id, decide(TriageDecision::transfer, "x", "y", "")).error().kind == ErrorKind::conflict);
 }
 
-TEST_CASE("clarification stops a SAR's clock and the reply resumes it; FOI restarts the count") {
+TEST_CASE("clarification stops a SAR's clock and the reply resumes it, FOI restarts the count") {
   CaseFixture f("2026-01-05");
   Case c = f.service->create(f.actor("ian"), letter_from("sar", "2026-01-05")).value();
   CHECK(format_date(c.due) == "2026-02-05");
@@ -278,7 +289,9 @@ TEST_CASE("complaint escalation opens the next stage as a linked case, up to sta
   CHECK(f.service->escalate(f.actor("ian"), c1.id, "unhappy").error().kind == ErrorKind::conflict);  // not closed yet
   for (const char* t : {"start_triage", "accept", "allocate"}) f.service->transition(f.actor("carla"), c1.id, step(t)).value();
   f.service->sign_off(f.actor("carla"), c1.id, "draft ready", "").value();                      // owner -> QA
+  f.service->take_from_pool(f.actor("rita"), c1.id).value();
   f.service->sign_off(f.actor("rita"), c1.id, "QA passed", "").value();                          // QA -> clearance
+  f.service->take_from_pool(f.actor("tess"), c1.id).value();
   f.service->sign_off(f.actor("tess"), c1.id, "", "").value();                                   // team leader
   f.service->transition(f.actor("ian"), c1.id, step("dispatch")).value();
   auto e = f.service->escalate(f.actor("ian"), c1.id, "the complainant is not satisfied with the reply").value();
@@ -298,7 +311,7 @@ TEST_CASE("complaint escalation opens the next stage as a linked case, up to sta
   CHECK(f.service->escalate(f.actor("carla"), e3.created->id, "again").error().kind == ErrorKind::conflict);
 }
 
-TEST_CASE("sign-off chain with return for corrections; M cases go to Private Office for the Minister") {
+TEST_CASE("sign-off chain with return for corrections, M cases go to Private Office for the Minister") {
   CaseFixture f;
   Case m = f.service->create(f.actor("ian"), letter_from("mp-private-office", "2026-02-20")).value();
   CHECK(m.reference == "M2026/00001");
@@ -312,17 +325,19 @@ TEST_CASE("sign-off chain with return for corrections; M cases go to Private Off
   CHECK(back.updated.stage == "draft");
   CHECK(back.updated.holder == "colin");  // back to the owner
   f.service->sign_off(f.actor("colin"), m.id, "corrected", "").value();
-  f.service->sign_off(f.actor("rita"), m.id, "", "").value();
+  f.service->take_from_pool(f.actor("rita"), m.id).value();
+  f.service->sign_off(f.actor("rita"), m.id, "", "tess").value();  // names the team leader who signs off
   auto cleared = f.service->sign_off(f.actor("tess"), m.id, "", "").value();
   CHECK(cleared.updated.stage == "private_office");
   CHECK(cleared.updated.holder == "role:private_office");
   // A team leader cannot sign for the Minister; Private Office records the signature.
   CHECK(f.service->sign_off(f.actor("tess"), m.id, "", "").error().kind == ErrorKind::forbidden);
+  f.service->take_from_pool(f.actor("paul"), m.id).value();
   auto returned = f.service->return_for_corrections(f.actor("paul"), m.id, "the Minister wants a warmer tone").value();
   CHECK(returned.updated.stage == "draft");
-  f.service->sign_off(f.actor("colin"), m.id, "", "").value();
-  f.service->sign_off(f.actor("rita"), m.id, "", "").value();
-  f.service->sign_off(f.actor("tess"), m.id, "", "").value();
+  f.service->sign_off(f.actor("colin"), m.id, "", "rita").value();
+  f.service->sign_off(f.actor("rita"), m.id, "", "tess").value();
+  f.service->sign_off(f.actor("tess"), m.id, "", "paul").value();
   auto signed_ = f.service->sign_off(f.actor("paul"), m.id, "signed", "").value();
   CHECK(signed_.updated.stage == "dispatch");
   auto h = f.service->history(f.actor("carla"), m.id).value();
@@ -333,7 +348,7 @@ TEST_CASE("sign-off chain with return for corrections; M cases go to Private Off
   CHECK(reasons == std::vector<std::string>{"paragraph 2 quotes the wrong figure", "the Minister wants a warmer tone"});
 }
 
-TEST_CASE("roles: contributors see only their cases, reviewers what they clear; refusals are audited") {
+TEST_CASE("roles: contributors see only their cases, reviewers what they clear, refusals are audited") {
   CaseFixture f;
   Case a = f.service->create(f.actor("ian"), letter_from("foi", "2026-02-20")).value();
   Case b = f.service->create(f.actor("ian"), letter_from("foi", "2026-02-20")).value();
@@ -361,8 +376,9 @@ TEST_CASE("roles: contributors see only their cases, reviewers what they clear; 
   CHECK(f.service->get(f.actor("rita"), a.id).error().kind == ErrorKind::forbidden);
   f.service->sign_off(f.actor("carla"), a.id, "", "").value();
   CHECK(f.service->get(f.actor("rita"), a.id).value().stage == "qa");
-  // A caseworker may not pass QA; a reviewer may.
+  // A caseworker may not pass QA; a reviewer may, once asked or having taken it from the pool.
   CHECK(f.service->sign_off(f.actor("carla"), a.id, "", "").error().kind == ErrorKind::forbidden);
+  f.service->take_from_pool(f.actor("rita"), a.id).value();
   f.service->sign_off(f.actor("rita"), a.id, "", "").value();
   // Only admins grant roles.
   CHECK(f.service->grant_role(f.actor("carla"), "carla", Role::team_leader).error().kind == ErrorKind::forbidden);

@@ -17,7 +17,7 @@ std::string last_line(const std::string& s) {
 
 }  // namespace
 
-TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the directory, history; refusals exit 3") {
+TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the directory, history, refusals exit 3") {
   auto dir = redbox::test::temp_dir();
   std::string data = (dir.path() / "data").string();
   std::vector<std::string> env{"REDBOX_DATA=" + data};
@@ -62,7 +62,10 @@ TEST_CASE("redbox case: log, clarify with a PDF letter, reply, allocate from the
   auto history = run_redbox({"--json", "case", "history", "SAR-2026-0001"}, "", env);
   REQUIRE(history.exit_code == 0);
   auto events = nlohmann::json::parse(history.out)["events"];
-  CHECK(events.size() == 6);  // create, start_triage, clarification, reply, accept, allocate
+  // create, letter_indexed (the plain-text letter attached with --file), start_triage,
+  // clarification, reply, accept, allocate
+  REQUIRE(events.size() == 7);
+  CHECK(events[1]["action"] == "letter_indexed");
   CHECK(run_redbox({"case", "move", "SAR-2026-0001", "dispatch"}, "", env).exit_code == 5);
   CHECK(run_redbox({"case", "new", "--type", "nonsense"}, "", env).exit_code == 4);
   // Letters: recorded for near-duplicates and topic suggestion.

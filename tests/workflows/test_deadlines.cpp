@@ -99,7 +99,7 @@ TEST_CASE("FOI: 20 working days with every UK division's bank holidays", "[workf
         "2026-01-22");
 }
 
-TEST_CASE("FOI: clarification restarts the count; pause rules skip stopped working days", "[workflows][deadlines]") {
+TEST_CASE("FOI: clarification restarts the count, pause rules skip stopped working days", "[workflows][deadlines]") {
   DeadlineRequest req{D("2026-02-02"), Division::england_and_wales, std::nullopt, {{D("2026-02-04"), D("2026-02-10")}}, false};
   auto d = compute(kFoi, req);
   CHECK(format_date(d.due) == "2026-03-10");
