@@ -156,7 +156,7 @@ TEST_CASE("a hostile file name is stored as a display name only", "[http]") {
   }
 }
 
-TEST_CASE("downloading an original is audited; corrupt blobs are never served", "[http]") {
+TEST_CASE("downloading an original is audited, corrupt blobs are never served", "[http]") {
   ApiFixture fx;
   auto c = fx.client();
   const std::string bytes = read_corpus("corpus/pdfs/tagged.pdf");

@@ -159,7 +159,7 @@ TEST_CASE("bundle: content without a free margin is shrunk clear of the stamp", 
   }
 }
 
-TEST_CASE("bundle: rebuild is byte-identical; zip passes unzip -t and 7z with a password", "[bundle]") {
+TEST_CASE("bundle: rebuild is byte-identical, zip passes unzip -t and 7z with a password", "[bundle]") {
   auto tmp = temp_dir();
   const fs::path gen = tmp.path() / "g.pdf";
   bundle::write_text_pdf(gen, 2, "Gen");

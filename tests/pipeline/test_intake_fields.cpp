@@ -34,7 +34,7 @@ TEST_CASE("intake fields: a typical letter", "[intake][fields]") {
   CHECK(f["references"]["foi_reference"] == nlohmann::json({"FOI-2026/00123"}));
 }
 
-TEST_CASE("intake fields: values are de-duplicated and capped; empty kinds left out", "[intake][fields]") {
+TEST_CASE("intake fields: values are de-duplicated and capped, empty kinds left out", "[intake][fields]") {
   FieldConfig config = field_config_from(nlohmann::json::object()).value();
   config.max_values = 3;
   auto extractor = FieldExtractor::create(config).value();

@@ -232,7 +232,7 @@ TEST_CASE("intake: --split-on-blank on a multi-page TIFF stack", "[intake][inges
   CHECK(hits[0]["document_id"] == docs[2].id);
 }
 
-TEST_CASE("intake: hostile and non-document files are reported; the batch goes on", "[intake][ingest][hostile]") {
+TEST_CASE("intake: hostile and non-document files are reported, the batch goes on", "[intake][ingest][hostile]") {
   Data data;
   fs::path in = data.folder("mixed");
   for (const char* f : {"hostile/invalid.pdf", "hostile/pages-loop.pdf", "hostile/bug784903-overflow-dimensions.tiff",

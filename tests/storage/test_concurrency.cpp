@@ -90,7 +90,7 @@ TEST_CASE("2 processes adding to one data folder", "[storage][concurrency]") {
   CHECK(audit.events_checked == 60);
 }
 
-TEST_CASE("SIGKILL mid-write leaves no partial blob; fsck is clean after", "[storage][crash]") {
+TEST_CASE("SIGKILL mid-write leaves no partial blob, fsck is clean after", "[storage][crash]") {
   auto dir = test::temp_dir();
   auto root = dir.path() / "data";
   std::string committed_sha;
