@@ -148,17 +148,7 @@ Result<DraftDispatchReport> dispatch_draft_notifications(storage::Catalog& catal
   }
   report.no_address.assign(missing.begin(), missing.end());
   if (!send || delivered.empty()) return report;
-  if (!settings.smtp && settings.webhook_url.empty()) {
-    return Error::invalid_input("config.json: notifications has neither smtp nor webhook: nowhere to send " +
-                                std::to_string(report.messages.size()) + " message(s)");
-  }
-  if (settings.smtp) {
-    if (Status s = send_smtp(*settings.smtp, report.messages); !s) return s.error();
-  }
-  for (const auto& m : report.messages) {
-    if (settings.webhook_url.empty()) break;
-    if (Status s = post_webhook(settings.webhook_url, m); !s) return s.error();
-  }
+  if (Status s = deliver(settings, report.messages); !s) return s.error();
   Status w = catalog.write([&](storage::CatalogWriter& wr) {
     std::string at = format_utc(wr.now());
     auto st = wr.db().prepare("UPDATE draft_notices SET sent = ? WHERE num = ?");

@@ -84,6 +84,21 @@ std::optional<std::string> NotificationSettings::address_for(const std::string& 
   return std::nullopt;
 }
 
+Status deliver(const NotificationSettings& settings, const std::vector<Notification>& messages) {
+  if (!settings.smtp && settings.webhook_url.empty()) {
+    return Error::invalid_input("config.json: notifications has neither smtp nor webhook: nowhere to send " +
+                                std::to_string(messages.size()) + " message(s)");
+  }
+  if (settings.smtp) {
+    if (Status s = send_smtp(*settings.smtp, messages); !s) return s.error();
+  }
+  for (const auto& m : messages) {
+    if (settings.webhook_url.empty()) break;
+    if (Status s = post_webhook(settings.webhook_url, m); !s) return s.error();
+  }
+  return {};
+}
+
 Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const CaseTypeRegistry& types, const HolidayCalendar& calendar,
                                               const NotificationSettings& settings, TimePoint now, const DispatchOptions& options) {
   DispatchReport report;
@@ -198,19 +213,7 @@ Result<DispatchReport> dispatch_notifications(storage::Catalog& catalog, const C
   }
   if (!send) return report;
   if (!report.messages.empty()) {
-    if (!settings.smtp && settings.webhook_url.empty()) {
-      return Error::invalid_input("config.json: notifications has neither smtp nor webhook: nowhere to send " +
-                                  std::to_string(report.messages.size()) + " message(s)");
-    }
-    // E-mail first, then the webhook; a failure of either leaves the state untouched, so the
-    // next run retries (a recipient may then get a message twice rather than never).
-    if (settings.smtp) {
-      if (Status s = send_smtp(*settings.smtp, report.messages); !s) return s.error();
-    }
-    for (const auto& m : report.messages) {
-      if (settings.webhook_url.empty()) break;
-      if (Status s = post_webhook(settings.webhook_url, m); !s) return s.error();
-    }
+    if (Status s = deliver(settings, report.messages); !s) return s.error();
   }
   const std::string sent_at = format_utc(now);
   Status w = catalog.write([&](storage::CatalogWriter& wr) {

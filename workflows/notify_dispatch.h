@@ -48,6 +48,12 @@ struct NotificationSettings {
   std::optional<std::string> address_for(const std::string& who) const;
 };
 
+// Delivers messages by e-mail (settings.smtp) and then to the webhook; invalid_input when the
+// settings name neither, else the first delivery error. Callers record what was sent only after
+// success, so a failure leaves everything due for the next run (a recipient may then get a
+// message twice rather than never).
+Status deliver(const NotificationSettings& settings, const std::vector<Notification>& messages);
+
 struct DispatchReport {
   bool deferred = false;           // outside working hours
   TimePoint deliver_at;            // when deferred: the next working period

@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/http/case_env.h"
+#include "api/http/json_fields.h"
 #include "api/http/routes.h"
 #include "workflows/case_letters.h"
 #include "workflows/directory.h"
@@ -18,17 +19,8 @@ namespace {
 
 using namespace redbox::workflows;
 
-std::string str(const nlohmann::json& body, const char* name, bool required = false) {
-  if (!body.contains(name) || body[name].is_null()) {
-    if (required) fail(Error::invalid_input(std::string("the JSON body needs a '") + name + "' field"));
-    return {};
-  }
-  if (!body[name].is_string()) fail(Error::invalid_input(std::string("'") + name + "' must be a string"));
-  return body[name].get<std::string>();
-}
-
 std::optional<Date> date_field(const nlohmann::json& body, const char* name) {
-  std::string s = str(body, name);
+  std::string s = string_field(body, name);
   if (s.empty()) return std::nullopt;
   return parse_date(s, name).value();
 }
@@ -62,19 +54,19 @@ nlohmann::json result_json(const TransitionResult& r) {
 void create_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   NewCase n;
-  n.type = str(body, "type", true);
+  n.type = string_field(body, "type", true);
   n.received = date_field(body, "received");
-  if (auto d = str(body, "division"); !d.empty()) n.division = parse_division(d).value();
+  if (auto d = string_field(body, "division"); !d.empty()) n.division = parse_division(d).value();
   n.named_day = date_field(body, "named_day");
   if (body.contains("requester")) {
     const auto& r = body["requester"];
     if (!r.is_object()) fail(Error::invalid_input("'requester' must be an object"));
-    n.requester = {str(r, "name"), str(r, "address"), str(r, "email"), str(r, "postcode")};
+    n.requester = {string_field(r, "name"), string_field(r, "address"), string_field(r, "email"), string_field(r, "postcode")};
   }
-  n.mp = str(body, "mp");
-  n.topic = str(body, "topic");
-  n.team = str(body, "team");
-  n.owner = str(body, "owner");
+  n.mp = string_field(body, "mp");
+  n.topic = string_field(body, "topic");
+  n.team = string_field(body, "team");
+  n.owner = string_field(body, "owner");
   n.documents = strings(body, "documents");
   n.related = strings(body, "related");
   auto svc = case_service(ctx.store());
@@ -125,10 +117,10 @@ void case_history(RequestContext& ctx) {
 void move_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   TransitionRequest r;
-  r.transition = str(body, "transition", true);
-  r.reason = str(body, "reason");
-  r.comment = str(body, "comment");
-  r.assignee = str(body, "assignee");
+  r.transition = string_field(body, "transition", true);
+  r.reason = string_field(body, "reason");
+  r.comment = string_field(body, "comment");
+  r.assignee = string_field(body, "assignee");
   r.on = date_field(body, "on");
   r.documents = strings(body, "documents");
   auto result = case_service(ctx.store()).transition(case_actor(ctx), ctx.path_param("id"), r).value();
@@ -140,10 +132,10 @@ void move_case(RequestContext& ctx) {
 void triage_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   TriageRequest r;
-  r.decision = parse_triage_decision(str(body, "decision", true)).value();
-  r.reason = str(body, "reason");
-  r.transfer_to = str(body, "transfer_to");
-  r.assignee = str(body, "assignee");
+  r.decision = parse_triage_decision(string_field(body, "decision", true)).value();
+  r.reason = string_field(body, "reason");
+  r.transfer_to = string_field(body, "transfer_to");
+  r.assignee = string_field(body, "assignee");
   r.on = date_field(body, "on");
   ctx.send_json(200, result_json(case_service(ctx.store()).triage(case_actor(ctx), ctx.path_param("id"), r).value()));
 }
@@ -159,24 +151,24 @@ void reply_case(RequestContext& ctx) {
 
 void escalate_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  ctx.send_json(200, result_json(case_service(ctx.store()).escalate(case_actor(ctx), ctx.path_param("id"), str(body, "reason", true)).value()));
+  ctx.send_json(200, result_json(case_service(ctx.store()).escalate(case_actor(ctx), ctx.path_param("id"), string_field(body, "reason", true)).value()));
 }
 
 void sign_off_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).sign_off(case_actor(ctx), ctx.path_param("id"), str(body, "comment"), str(body, "next_holder"));
+  auto r = case_service(ctx.store()).sign_off(case_actor(ctx), ctx.path_param("id"), string_field(body, "comment"), string_field(body, "next_holder"));
   ctx.send_json(200, result_json(r.value()));
 }
 
 void return_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).return_for_corrections(case_actor(ctx), ctx.path_param("id"), str(body, "reason", true));
+  auto r = case_service(ctx.store()).return_for_corrections(case_actor(ctx), ctx.path_param("id"), string_field(body, "reason", true));
   ctx.send_json(200, result_json(r.value()));
 }
 
 void allocate_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  ctx.send_json(200, result_json(case_service(ctx.store()).allocate(case_actor(ctx), ctx.path_param("id"), str(body, "official")).value()));
+  ctx.send_json(200, result_json(case_service(ctx.store()).allocate(case_actor(ctx), ctx.path_param("id"), string_field(body, "official")).value()));
 }
 
 void accept_allocation(RequestContext& ctx) {
@@ -185,22 +177,22 @@ void accept_allocation(RequestContext& ctx) {
 
 void decline_allocation(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).decline_allocation(case_actor(ctx), ctx.path_param("id"), str(body, "reason", true));
+  auto r = case_service(ctx.store()).decline_allocation(case_actor(ctx), ctx.path_param("id"), string_field(body, "reason", true));
   ctx.send_json(200, result_json(r.value()));
 }
 
 void reallocate_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).reallocate(case_actor(ctx), ctx.path_param("id"), str(body, "official", true), str(body, "reason", true),
-                                                str(body, "team"));
+  auto r = case_service(ctx.store()).reallocate(case_actor(ctx), ctx.path_param("id"), string_field(body, "official", true), string_field(body, "reason", true),
+                                                string_field(body, "team"));
   ctx.send_json(200, r.value().to_json());
 }
 
 void link_document(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  std::string purpose = str(body, "purpose");
+  std::string purpose = string_field(body, "purpose");
   Case c = case_service(ctx.store())
-               .link_document(case_actor(ctx), ctx.path_param("id"), str(body, "document", true), purpose.empty() ? "letter" : purpose)
+               .link_document(case_actor(ctx), ctx.path_param("id"), string_field(body, "document", true), purpose.empty() ? "letter" : purpose)
                .value();
   nlohmann::json j = c.to_json();
   j["letters"] = letters_json(ctx, c.id);
@@ -213,12 +205,12 @@ void take_case(RequestContext& ctx) {
 
 void comment_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  ctx.send_json(200, case_service(ctx.store()).comment(case_actor(ctx), ctx.path_param("id"), str(body, "text", true)).value().to_json());
+  ctx.send_json(200, case_service(ctx.store()).comment(case_actor(ctx), ctx.path_param("id"), string_field(body, "text", true)).value().to_json());
 }
 
 void contributor_case(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto r = case_service(ctx.store()).request_contribution(case_actor(ctx), ctx.path_param("id"), str(body, "user", true), str(body, "what"));
+  auto r = case_service(ctx.store()).request_contribution(case_actor(ctx), ctx.path_param("id"), string_field(body, "user", true), string_field(body, "what"));
   ctx.send_json(200, r.value().to_json());
 }
 
@@ -248,8 +240,8 @@ void record_letter_route(RequestContext& ctx) {
   std::string id = ctx.path_param("id");
   auto svc = case_service(ctx.store());
   Case c = svc.get(case_actor(ctx), id).value();  // visibility (audited refusal)
-  record_letter(*ctx.store().catalog, ctx.user.name, c.id, str(body, "document", true), str(body, "text", true)).throw_if_error();
-  ctx.send_json(201, {{"case", c.id}, {"document", str(body, "document")}});
+  record_letter(*ctx.store().catalog, ctx.user.name, c.id, string_field(body, "document", true), string_field(body, "text", true)).throw_if_error();
+  ctx.send_json(201, {{"case", c.id}, {"document", string_field(body, "document")}});
 }
 
 void similar_letters(RequestContext& ctx) {
@@ -263,7 +255,7 @@ void similar_letters(RequestContext& ctx) {
   }
   auto index = SimilarLetterIndex::load(*ctx.store().catalog).value();
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& f : index.find(minhash_signature(str(body, "text", true)), threshold, 100)) {
+  for (const auto& f : index.find(minhash_signature(string_field(body, "text", true)), threshold, 100)) {
     j.push_back({{"document", f.document_id}, {"case", f.case_id}, {"similarity", f.similarity}});
   }
   ctx.send_json(200, {{"similar", j}, {"letters_indexed", index.size()}});
@@ -273,7 +265,7 @@ void suggest_topic(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   auto model = load_topic_suggester(*ctx.store().catalog).value();
   nlohmann::json j = nlohmann::json::array();
-  for (const auto& t : model.suggest(str(body, "text", true), 3)) j.push_back({{"topic", t.topic}, {"confidence", t.confidence}, {"method", t.method}});
+  for (const auto& t : model.suggest(string_field(body, "text", true), 3)) j.push_back({{"topic", t.topic}, {"confidence", t.confidence}, {"method", t.method}});
   ctx.send_json(200, {{"suggestions", j}});
 }
 
@@ -314,15 +306,15 @@ void directory_resolve(RequestContext& ctx) {
 
 void directory_import(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto v = TopicDirectory(*ctx.store().catalog).import_csv(ctx.user.name, str(body, "csv", true), str(body, "note")).value();
+  auto v = TopicDirectory(*ctx.store().catalog).import_csv(ctx.user.name, string_field(body, "csv", true), string_field(body, "note")).value();
   ctx.send_json(201, v.to_json());
 }
 
 void directory_set(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  Topic t{str(body, "topic", true), str(body, "name"), str(body, "team"), strings(body, "officials"), strings(body, "deputies"),
+  Topic t{string_field(body, "topic", true), string_field(body, "name"), string_field(body, "team"), strings(body, "officials"), strings(body, "deputies"),
           strings(body, "keywords")};
-  ctx.send_json(201, TopicDirectory(*ctx.store().catalog).set_topic(ctx.user.name, t, str(body, "note")).value().to_json());
+  ctx.send_json(201, TopicDirectory(*ctx.store().catalog).set_topic(ctx.user.name, t, string_field(body, "note")).value().to_json());
 }
 
 // Reports

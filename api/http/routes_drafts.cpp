@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/http/case_env.h"
+#include "api/http/json_fields.h"
 #include "api/http/routes.h"
 #include "workflows/draft_store.h"
 #include "workflows/draft_templates.h"
@@ -15,21 +16,6 @@ namespace {
 using namespace redbox::workflows;
 
 DraftService drafts(RequestContext& ctx) { return DraftService(ctx.store(), case_environment(ctx.store()).calendar); }
-
-std::string str(const nlohmann::json& body, const char* name, bool required = false) {
-  if (!body.contains(name) || body[name].is_null()) {
-    if (required) fail(Error::invalid_input(std::string("the JSON body needs a '") + name + "' field"));
-    return {};
-  }
-  if (!body[name].is_string()) fail(Error::invalid_input(std::string("'") + name + "' must be a string"));
-  return body[name].get<std::string>();
-}
-
-std::optional<int> integer(const nlohmann::json& body, const char* name) {
-  if (!body.contains(name) || body[name].is_null()) return std::nullopt;
-  if (!body[name].is_number_integer()) fail(Error::invalid_input(std::string("'") + name + "' must be a whole number"));
-  return body[name].get<int>();
-}
 
 std::optional<int> int_query(RequestContext& ctx, const std::string& name) {
   auto text = ctx.query(name);
@@ -49,7 +35,7 @@ void send_text(RequestContext& ctx, const std::string& text) {
 
 void create_draft(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto d = drafts(ctx).create(case_actor(ctx), ctx.path_param("id"), str(body, "title")).value();
+  auto d = drafts(ctx).create(case_actor(ctx), ctx.path_param("id"), string_field(body, "title")).value();
   ctx.send_json(201, d.to_json());
 }
 
@@ -62,17 +48,17 @@ void add_fragment(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   auto svc = drafts(ctx);
   std::string ref = ctx.path_param("id");
-  auto position = integer(body, "position");
+  auto position = int_field(body, "position");
   Fragment f;
-  if (auto t = str(body, "template"); !t.empty()) {
-    f = svc.add_from_template(case_actor(ctx), ref, t, integer(body, "template_version"), position).value();
-  } else if (auto d = str(body, "document"); !d.empty()) {
-    f = svc.import_document(case_actor(ctx), ref, d, str(body, "title"), position).value();
+  if (auto t = string_field(body, "template"); !t.empty()) {
+    f = svc.add_from_template(case_actor(ctx), ref, t, int_field(body, "template_version"), position).value();
+  } else if (auto d = string_field(body, "document"); !d.empty()) {
+    f = svc.import_document(case_actor(ctx), ref, d, string_field(body, "title"), position).value();
   } else {
     NewFragment n;
-    n.title = str(body, "title");
-    if (auto k = str(body, "kind"); !k.empty()) n.kind = k;
-    n.text = str(body, "text");
+    n.title = string_field(body, "title");
+    if (auto k = string_field(body, "kind"); !k.empty()) n.kind = k;
+    n.text = string_field(body, "text");
     n.position = position;
     f = svc.add_fragment(case_actor(ctx), ref, n).value();
   }
@@ -81,20 +67,20 @@ void add_fragment(RequestContext& ctx) {
 
 void edit_fragment(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto f = drafts(ctx).edit_fragment(case_actor(ctx), ctx.path_param("id"), ctx.path_param("fragment"), str(body, "text", true)).value();
+  auto f = drafts(ctx).edit_fragment(case_actor(ctx), ctx.path_param("id"), ctx.path_param("fragment"), string_field(body, "text", true)).value();
   ctx.send_json(200, f.to_json());
 }
 
 void revert_fragment(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto to = integer(body, "version");
+  auto to = int_field(body, "version");
   if (!to) fail(Error::invalid_input("the JSON body needs a 'version' to revert to"));
   ctx.send_json(200, drafts(ctx).revert_fragment(case_actor(ctx), ctx.path_param("id"), ctx.path_param("fragment"), *to).value().to_json());
 }
 
 void move_fragment(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto to = integer(body, "position");
+  auto to = int_field(body, "position");
   if (!to) fail(Error::invalid_input("the JSON body needs a 'position' (0 is first)"));
   ctx.send_json(200, drafts(ctx).move_fragment(case_actor(ctx), ctx.path_param("id"), ctx.path_param("fragment"), *to).value().to_json());
 }
@@ -139,11 +125,11 @@ void list_requests(RequestContext& ctx) {
 void create_request(RequestContext& ctx) {
   auto body = ctx.read_json_body();
   NewRequest r;
-  r.contributor = str(body, "contributor", true);
-  r.instructions = str(body, "instructions");
-  r.due = parse_date(str(body, "due", true), "due").value();
-  r.fragment_id = str(body, "fragment");
-  r.fragment_title = str(body, "fragment_title");
+  r.contributor = string_field(body, "contributor", true);
+  r.instructions = string_field(body, "instructions");
+  r.due = parse_date(string_field(body, "due", true), "due").value();
+  r.fragment_id = string_field(body, "fragment");
+  r.fragment_title = string_field(body, "fragment_title");
   ctx.send_json(201, drafts(ctx).request_contribution(case_actor(ctx), ctx.path_param("id"), r).value().to_json());
 }
 
@@ -155,12 +141,12 @@ void request_action(RequestContext& ctx, const std::string& what) {
   ContributionRequest r;
   if (what == "submit") {
     std::optional<std::string> text;
-    if (body.contains("text")) text = str(body, "text");
+    if (body.contains("text")) text = string_field(body, "text");
     r = svc.submit(actor, ref, id, text).value();
   } else if (what == "accept") {
-    r = svc.accept(actor, ref, id, str(body, "note")).value();
+    r = svc.accept(actor, ref, id, string_field(body, "note")).value();
   } else {
-    r = svc.return_request(actor, ref, id, str(body, "note", true)).value();
+    r = svc.return_request(actor, ref, id, string_field(body, "note", true)).value();
   }
   ctx.send_json(200, r.to_json());
 }
@@ -175,7 +161,7 @@ void list_comments(RequestContext& ctx) {
 
 void add_comment(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  NewComment c{str(body, "fragment"), str(body, "parent"), integer(body, "start_word"), integer(body, "end_word"), str(body, "text", true)};
+  NewComment c{string_field(body, "fragment"), string_field(body, "parent"), int_field(body, "start_word"), int_field(body, "end_word"), string_field(body, "text", true)};
   ctx.send_json(201, drafts(ctx).add_comment(case_actor(ctx), ctx.path_param("id"), c).value().to_json());
 }
 
@@ -189,7 +175,7 @@ void mark_reviewed(RequestContext& ctx) {
 
 void export_draft(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  auto e = drafts(ctx).export_pdf(case_actor(ctx), ctx.path_param("id"), str(body, "kind", true)).value();
+  auto e = drafts(ctx).export_pdf(case_actor(ctx), ctx.path_param("id"), string_field(body, "kind", true)).value();
   ctx.res.set_header("Location", "/api/v1/documents/" + e.document_id);
   ctx.send_json(201, {{"kind", e.kind},
                       {"revision", e.revision},
@@ -212,10 +198,10 @@ void show_template(RequestContext& ctx) {
 
 void save_template(RequestContext& ctx) {
   auto body = ctx.read_json_body();
-  std::string kind = str(body, "kind");
+  std::string kind = string_field(body, "kind");
   auto t = TemplateLibrary(*ctx.store().catalog)
-               .save(case_actor(ctx), str(body, "id", true), kind.empty() ? "template" : kind, str(body, "name"), str(body, "text", true),
-                     str(body, "note"))
+               .save(case_actor(ctx), string_field(body, "id", true), kind.empty() ? "template" : kind, string_field(body, "name"), string_field(body, "text", true),
+                     string_field(body, "note"))
                .value();
   ctx.send_json(201, t.to_json());
 }

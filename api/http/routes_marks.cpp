@@ -2,21 +2,13 @@
 // /no-redaction-needed. Thin shells over redaction/review.h; the router has already checked the
 // caller's role (marks are for caseworkers and reviewers only, refusals audited) and every view
 // of marks is audited by list_marks.
+#include "api/http/json_fields.h"
 #include "api/http/routes.h"
 #include "redaction/review.h"
 
 namespace redbox::api {
 
 namespace {
-
-std::string string_field(const nlohmann::json& body, const char* key, bool required) {
-  if (!body.contains(key)) {
-    if (required) fail(Error::invalid_input(std::string("\"") + key + "\" is required"));
-    return {};
-  }
-  if (!body[key].is_string()) fail(Error::invalid_input(std::string("\"") + key + "\" must be a string"));
-  return body[key].get<std::string>();
-}
 
 std::vector<std::string> string_list(const nlohmann::json& body, const char* key) {
   std::vector<std::string> out;

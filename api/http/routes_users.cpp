@@ -1,3 +1,4 @@
+#include "api/http/json_fields.h"
 #include "api/http/routes.h"
 #include "api/http/views.h"
 
@@ -5,16 +6,10 @@ namespace redbox::api {
 
 namespace {
 
-std::string string_field(const nlohmann::json& body, const char* name) {
-  if (!body.contains(name)) fail(Error::invalid_input(std::string("the JSON body needs a '") + name + "' field"));
-  if (!body[name].is_string()) fail(Error::invalid_input(std::string("'") + name + "' must be a string"));
-  return body[name].get<std::string>();
-}
-
 void create_user(RequestContext& ctx) {
   nlohmann::json body = ctx.read_json_body();
-  std::string name = string_field(body, "name");
-  std::string role_text = string_field(body, "role");
+  std::string name = string_field(body, "name", true);
+  std::string role_text = string_field(body, "role", true);
   auto role = storage::parse_role(role_text);
   if (!role) {
     fail(Error::invalid_input("unknown role '" + role_text +

@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "bench/support/timing.h"
 #include "storage/store.h"
 #include "workflows/case_store.h"
 #include "workflows/detail/draft_ops.h"
@@ -23,23 +24,11 @@
 
 using namespace redbox;
 using namespace redbox::workflows;
-using Clock_ = std::chrono::steady_clock;
+using Clock_ = bench::BenchClock;
+using bench::median_ms;
+using bench::ms_since;
 
 namespace {
-
-double ms_since(Clock_::time_point t0) { return std::chrono::duration<double, std::milli>(Clock_::now() - t0).count(); }
-
-template <typename Fn>
-double median_ms(int runs, Fn&& fn) {
-  std::vector<double> t;
-  for (int i = 0; i < runs; ++i) {
-    auto t0 = Clock_::now();
-    fn();
-    t.push_back(ms_since(t0));
-  }
-  std::sort(t.begin(), t.end());
-  return t[t.size() / 2];
-}
 
 std::vector<std::string> vocabulary() {
   std::vector<std::string> v;
