@@ -126,9 +126,12 @@ Result<StagedFile> stage_file(Store& store, const fs::path& path, std::uint64_t 
   std::string head;  // only when the first read was short of kSniffBytes (rare)
   bool sniffed = false;
   // One buffer per thread, reused: a small document is read with one read() into memory that
-  // is already mapped (the +1 sees end-of-file without a second call in the common case).
+  // is already mapped. Asking for one byte more than the size tells end-of-file from a file
+  // still growing without a second read(): a short read at the stat'ed size is the end (short
+  // reads before it, as network file systems may give, just continue).
   thread_local std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBuffer + 1);
   const std::size_t want = static_cast<std::size_t>(std::clamp<off_t>(st.st_size + 1, 4096, kBuffer));
+  std::uint64_t total = 0;
   while (true) {
     ssize_t n = ::read(file.fd(), buffer.get(), want);
     if (n < 0) {
@@ -151,6 +154,8 @@ Result<StagedFile> stage_file(Store& store, const fs::path& path, std::uint64_t 
       }
     }
     if (Status s = staged.writer->write(buffer.get(), got); !s) return s.error().within(path.string());
+    total += got;
+    if (got < want && total >= static_cast<std::uint64_t>(st.st_size)) break;  // at the stat'ed end
   }
   if (!sniffed) staged.media_type = sniff_media_type(head);  // a file shorter than kSniffBytes
   return staged;
@@ -194,13 +199,14 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 
 // The most files staged (temporaries held open, each with its lock) per group: two groups are
 // in flight at once (one being staged, one being committed), so half the descriptors the
-// process may open, less a reserve, capped where a larger group saves nothing more.
+// process may open, less a reserve. Capped at 1,024: larger groups save barriers but leave
+// less to overlap (the last group's commit is never hidden behind staging).
 std::size_t group_size_for_open_file_limit() {
   rlimit limit{};
   rlim_t open_files = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
   if (open_files == RLIM_INFINITY) open_files = 1 << 20;
   rlim_t usable = open_files > 256 ? (open_files - 192) / 2 : 32;
-  return static_cast<std::size_t>(std::clamp<rlim_t>(usable, 32, 4096));
+  return static_cast<std::size_t>(std::clamp<rlim_t>(usable, 32, 1024));
 }
 
 // One group of staged files on its way to durability.

@@ -60,7 +60,7 @@ Result<Document> add_file(Store& store, const std::filesystem::path& path, const
                           const std::string& actor);
 
 // Adds several files as documents with group commit, the bulk path (`redbox doc add`, scan
-// batches, imports). Per group of files (as many as the open-file limit allows, up to 4,096):
+// batches, imports). Per group of files (as many as the open-file limit allows, up to 1,024):
 //   1. each file is streamed into a blob temporary and hashed, without fsync;
 //   2. one syncfs() makes all their bytes durable; they are renamed to their hashes;
 //   3. a second syncfs() makes the names durable (blobs visible and durable, as commit());
