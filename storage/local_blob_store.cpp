@@ -169,7 +169,14 @@ class LocalBlobWriter final : public BlobWriter {
       if (sync) known_.add(folder_);
     }
 
-    if (rename_no_replace(temp_, dest)) {
+    bool moved = rename_no_replace(temp_, dest);
+    if (!moved && errno == ENOENT && known_.contains(folder_)) {
+      // A folder this process knew was removed from outside (by hand): make it again.
+      if (Status s = ensure_durable_dir(second.parent_path(), sync); !s) return s.error();
+      if (Status s = ensure_durable_dir(second, sync); !s) return s.error();
+      moved = rename_no_replace(temp_, dest);
+    }
+    if (moved) {
       temp_.clear();
       fd_.reset();  // releases the flock
     } else if (errno != EEXIST) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "api/cli/args.h"
 #include "api/cli/command.h"
@@ -72,9 +73,16 @@ int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
   nlohmann::json added = nlohmann::json::array();
   std::vector<AddFailure> failures;
   auto report_added = [&](const storage::Document& doc, const std::string& file) {
+    if (!ctx.global.json) {  // one line, no JSON view: thousands of files are added at a time
+      std::string_view sha256;
+      for (const auto& v : doc.versions) {
+        if (v.kind == storage::VersionKind::original) sha256 = v.sha256;
+      }
+      ctx.out << doc.id << "  " << sha256 << "  " << file << "\n";
+      return;
+    }
     nlohmann::json view = api::to_json(doc);
     view["path"] = file;
-    if (!ctx.global.json) ctx.out << doc.id << "  " << view.value("sha256", "") << "  " << file << "\n";
     added.push_back(std::move(view));
   };
   auto report_failed = [&](const std::string& file, const Error& problem) {
