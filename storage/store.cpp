@@ -209,6 +209,11 @@ std::size_t group_size_for_open_file_limit() {
   return static_cast<std::size_t>(std::clamp<rlim_t>(usable, 32, 1024));
 }
 
+// Bytes staged per group at most (a group ends after the file that reaches it): big files then
+// go in groups of a few, so the disk writes one group back while the next is being read,
+// instead of a whole gigabyte piling up dirty before the first barrier.
+constexpr std::uint64_t kGroupBytes = 64ULL << 20;
+
 // One group of staged files on its way to durability.
 struct Group {
   std::vector<std::size_t> index;  // into paths
@@ -293,7 +298,8 @@ AddFilesStats add_files_each(Store& store, const std::vector<fs::path>& paths, c
   while (next < paths.size() && !stopped) {
     Group group;
     auto start = std::chrono::steady_clock::now();
-    while (next < paths.size() && group.staged.size() < group_size) {
+    std::uint64_t group_bytes = 0;
+    while (next < paths.size() && group.staged.size() < group_size && group_bytes < kGroupBytes) {
       std::size_t i = next++;
       auto s = stage_file(store, paths[i], limit);
       if (!s) {
@@ -302,6 +308,7 @@ AddFilesStats add_files_each(Store& store, const std::vector<fs::path>& paths, c
         if (stop_at_failure) break;
         continue;
       }
+      group_bytes += s->writer->bytes_written();
       group.index.push_back(i);
       group.staged.push_back(std::move(*s));
     }
