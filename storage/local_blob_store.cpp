@@ -11,7 +11,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
+#include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
@@ -62,18 +65,45 @@ Status check_hash(const std::string& sha256) {
   return {};
 }
 
-// Creates dir (one level below an existing parent) and fsyncs the parent so the new entry is
-// durable; no-op when it exists.
+// The second-level folders (<aa>/<bb>, 65,536 of them) this process knows to exist with a
+// durable entry in their parent, so a blob going into one needs no mkdir. A bit is set only
+// once the folder's entry is known durable: after fsync of the parent, or after a group
+// commit's barrier. Shared by the writers of one store, any thread.
+class KnownFolders {
+ public:
+  static int index(const std::string& sha256) { return std::stoi(sha256.substr(0, 4), nullptr, 16); }
+  bool contains(int i) const { return (bits_[i >> 6].load(std::memory_order_acquire) >> (i & 63)) & 1U; }
+  void add(int i) { bits_[i >> 6].fetch_or(std::uint64_t{1} << (i & 63), std::memory_order_acq_rel); }
+
+ private:
+  std::array<std::atomic<std::uint64_t>, 65536 / 64> bits_{};
+};
+
+// Creates dir (one level below an existing parent). With sync, the new (or found: another
+// writer may have just created it without fsync yet) entry is made durable by fsyncing the
+// parent; without, the caller's barrier does that.
 Status ensure_durable_dir(const fs::path& dir, bool sync) {
-  if (::mkdir(dir.c_str(), 0755) == 0) return sync ? fsync_directory(dir.parent_path()) : Status{};
-  if (errno == EEXIST) return {};
-  return errno_error("cannot create folder", dir);
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return errno_error("cannot create folder", dir);
+  return sync ? fsync_directory(dir.parent_path()) : Status{};
+}
+
+// rename() that refuses to replace an existing name (false, errno EEXIST), so the common case
+// (new content) needs no stat() first. Falls back to stat + rename where renameat2 is missing.
+bool rename_no_replace(const fs::path& from, const fs::path& to) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+  if (errno != EINVAL && errno != ENOSYS) return false;
+  struct stat st {};
+  if (::lstat(to.c_str(), &st) == 0) {
+    errno = EEXIST;
+    return false;
+  }
+  return ::rename(from.c_str(), to.c_str()) == 0;
 }
 
 class LocalBlobWriter final : public BlobWriter {
  public:
-  LocalBlobWriter(fs::path root, fs::path temp, Fd fd, std::uint64_t max_bytes)
-      : root_(std::move(root)), temp_(std::move(temp)), fd_(std::move(fd)), max_bytes_(max_bytes) {}
+  LocalBlobWriter(const fs::path& root, fs::path temp, Fd fd, std::uint64_t max_bytes, KnownFolders& known)
+      : root_(root), temp_(std::move(temp)), fd_(std::move(fd)), max_bytes_(max_bytes), known_(known) {}
   ~LocalBlobWriter() override {
     if (!temp_.empty()) ::unlink(temp_.c_str());
   }
@@ -113,52 +143,74 @@ class LocalBlobWriter final : public BlobWriter {
     return publish(true);
   }
 
-  // Group commit, stage 1: the hash is final and the file read-only; not yet durable.
+  // Group commit, stage 1: the hash is final; not yet durable. (The temporary was created
+  // read-only, 0444: nothing in Redbox rewrites a blob in place.)
   Status seal() {
     if (!fd_) return Error::internal("commit on a finished blob writer");
     if (!sealed_) sealed_ = BlobRef{hash_.finish_hex(), written_};
-    // Read-only on disk: nothing in Redbox rewrites a blob in place.
-    if (::fchmod(fd_.get(), 0444) != 0) {
-      Error e = errno_error("cannot seal", temp_);
-      abandon();
-      return e;
-    }
     return {};
   }
 
   // Stage 2 (after the bytes are durable): moves the blob under its name. With sync, makes the
-  // names durable too; without, the caller's barrier does.
+  // names durable too; without, the caller's barrier does and then calls mark_durable().
   Result<BlobRef> publish(bool sync) {
     if (!sealed_ || !fd_) return Error::internal("publish before seal");
     BlobRef ref = *sealed_;
-    fs::path first = root_ / ref.sha256.substr(0, 2);
-    fs::path second = first / ref.sha256.substr(2, 2);
+    fs::path second = root_ / ref.sha256.substr(0, 2) / ref.sha256.substr(2, 2);
     fs::path dest = second / ref.sha256;
-    if (Status s = ensure_durable_dir(first, sync); !s) return s.error();
-    if (Status s = ensure_durable_dir(second, sync); !s) return s.error();
+    folder_ = KnownFolders::index(ref.sha256);
+    if (!known_.contains(folder_)) {
+      Status made = ensure_durable_dir(second, sync);
+      if (!made && made.error().kind == ErrorKind::not_found) {  // first level missing (removed by hand)
+        if (Status s = ensure_durable_dir(second.parent_path(), sync); !s) return s.error();
+        made = ensure_durable_dir(second, sync);
+      }
+      if (!made) return made.error();
+      if (sync) known_.add(folder_);
+    }
 
-    struct stat existing {};
-    if (::stat(dest.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
-        static_cast<std::uint64_t>(existing.st_size) == ref.size) {
-      // Dedupe: the same bytes are stored already. Refresh the mtime so that fsck's orphan
-      // grace period protects the blob until our caller has recorded it in the catalog.
-      ::utimensat(AT_FDCWD, dest.c_str(), nullptr, 0);
+    bool moved = rename_no_replace(temp_, dest);
+    if (!moved && errno == ENOENT && known_.contains(folder_)) {
+      // A folder this process knew was removed from outside (by hand): make it again.
+      if (Status s = ensure_durable_dir(second.parent_path(), sync); !s) return s.error();
+      if (Status s = ensure_durable_dir(second, sync); !s) return s.error();
+      moved = rename_no_replace(temp_, dest);
+    }
+    if (moved) {
+      temp_.clear();
+      fd_.reset();  // releases the flock
+    } else if (errno != EEXIST) {
+      Error e = errno_error("cannot move blob into", dest);
       abandon();
+      return e;
     } else {
-      // New content, or a damaged copy of the wrong size which our verified bytes replace.
-      if (::rename(temp_.c_str(), dest.c_str()) != 0) {
+      struct stat existing {};
+      if (::stat(dest.c_str(), &existing) == 0 && S_ISREG(existing.st_mode) &&
+          static_cast<std::uint64_t>(existing.st_size) == ref.size) {
+        // Dedupe: the same bytes are stored already. Refresh the mtime so that fsck's orphan
+        // grace period protects the blob until our caller has recorded it in the catalog.
+        ::utimensat(AT_FDCWD, dest.c_str(), nullptr, 0);
+        abandon();
+      } else if (::rename(temp_.c_str(), dest.c_str()) == 0) {
+        // A damaged copy of the wrong size, which our verified bytes replace.
+        temp_.clear();
+        fd_.reset();
+      } else {
         Error e = errno_error("cannot move blob into", dest);
         abandon();
         return e;
       }
-      temp_.clear();
-      fd_.reset();  // releases the flock
     }
     // Also on dedupe: another writer may have renamed but not yet fsynced the folder.
     if (sync) {
       if (Status s = fsync_directory(second); !s) return s.error();
     }
     return ref;
+  }
+
+  // After a group commit's barrier: the folder's entry is durable, later blobs skip the mkdir.
+  void mark_durable() {
+    if (folder_ >= 0) known_.add(folder_);
   }
 
  private:
@@ -177,6 +229,8 @@ class LocalBlobWriter final : public BlobWriter {
   std::uint64_t written_ = 0;
   Sha256 hash_;
   std::optional<BlobRef> sealed_;
+  KnownFolders& known_;
+  int folder_ = -1;
 };
 
 class LocalBlobStore final : public BlobStore {
@@ -186,7 +240,8 @@ class LocalBlobStore final : public BlobStore {
   Result<std::unique_ptr<BlobWriter>> create_writer(std::uint64_t max_bytes) override {
     for (int attempt = 0; attempt < 8; ++attempt) {
       fs::path temp = tmp_ / (random_hex(12) + ".tmp");
-      Fd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+      // Created read-only (0444): the mode applies to later opens, this descriptor can write.
+      Fd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0444));
       if (!fd) {
         if (errno == EEXIST) continue;
         return errno_error("cannot create blob temporary", temp);
@@ -199,7 +254,7 @@ class LocalBlobStore final : public BlobStore {
       if (::fstat(fd.get(), &by_fd) != 0 || ::stat(temp.c_str(), &by_name) != 0 || by_fd.st_ino != by_name.st_ino) {
         continue;
       }
-      return std::unique_ptr<BlobWriter>(std::make_unique<LocalBlobWriter>(root_, temp, std::move(fd), max_bytes));
+      return std::unique_ptr<BlobWriter>(std::make_unique<LocalBlobWriter>(root_, temp, std::move(fd), max_bytes, *known_));
     }
     return Error::io("cannot create a blob temporary in " + tmp_.string());
   }
@@ -322,6 +377,7 @@ class LocalBlobStore final : public BlobStore {
       refs.push_back(std::move(*ref));
     }
     if (Status s = barrier(); !s) return s.error();  // and so is every name
+    for (auto* w : local) w->mark_durable();
     return refs;
   }
 
@@ -358,6 +414,7 @@ class LocalBlobStore final : public BlobStore {
 
   fs::path root_;
   fs::path tmp_;
+  std::unique_ptr<KnownFolders> known_ = std::make_unique<KnownFolders>();
 };
 
 }  // namespace

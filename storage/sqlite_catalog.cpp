@@ -15,6 +15,7 @@
 #include "storage/detail/connection_pool.h"
 #include "storage/detail/group_commit.h"
 #include "storage/detail/sqlite_audit.h"
+#include "storage/detail/statement_cache.h"
 
 namespace redbox::storage {
 namespace {
@@ -125,17 +126,17 @@ class SqliteCatalog final : public Catalog {
   Result<Document> create_document(const NewDocument& doc, const std::string& actor) override {
     return guard([&] {
       validate_new_document(doc);
-      return commit_change([&](sql::Database& db, TimePoint now) { return insert_document(db, doc, actor, now); });
+      return commit_change([&](sql::Database&, TimePoint now) { return insert_document(writes_, doc, actor, now); });
     });
   }
 
   Result<std::vector<Document>> create_documents(const std::vector<NewDocument>& docs, const std::string& actor) override {
     return guard([&] {
       for (const auto& doc : docs) validate_new_document(doc);
-      return commit_change([&](sql::Database& db, TimePoint now) {
+      return commit_change([&](sql::Database&, TimePoint now) {
         std::vector<Document> out;
         out.reserve(docs.size());
-        for (const auto& doc : docs) out.push_back(insert_document(db, doc, actor, now));
+        for (const auto& doc : docs) out.push_back(insert_document(writes_, doc, actor, now));
         return out;
       });
     });
@@ -148,7 +149,7 @@ class SqliteCatalog final : public Catalog {
       if (version.kind == VersionKind::original) {
         fail(Error::conflict("document " + document_id + " already has its original; originals are immutable"));
       }
-      return commit_change([&](sql::Database& db, TimePoint now) { return insert_version_audited(db, document_id, version, actor, now); });
+      return commit_change([&](sql::Database&, TimePoint now) { return insert_version_audited(writes_, document_id, version, actor, now); });
     });
   }
 
@@ -233,7 +234,7 @@ class SqliteCatalog final : public Catalog {
         e.action = "document.metadata_update";
         e.object = document_id;
         e.details = {{"keys", keys}};
-        detail::append_audit_event(db, std::move(e), now);
+        detail::append_audit_event(writes_, std::move(e), now);
         return 0;
       });
     });
@@ -282,7 +283,7 @@ class SqliteCatalog final : public Catalog {
         e.action = "user.create";
         e.object = r.user.id;
         e.details = {{"name", name}, {"role", std::string(to_string(role))}};
-        detail::append_audit_event(db, std::move(e), now);
+        detail::append_audit_event(writes_, std::move(e), now);
         return r;
       });
     });
@@ -308,8 +309,8 @@ class SqliteCatalog final : public Catalog {
         e.object = user ? user->id : "token";
         e.details = {{"reason", user ? "user disabled" : "unknown token"}};
       }
-      commit_change([&](sql::Database& db, TimePoint now) {
-        detail::append_audit_event(db, std::move(e), now);
+      commit_change([&](sql::Database&, TimePoint now) {
+        detail::append_audit_event(writes_, std::move(e), now);
         return 0;
       });
       if (!user) fail(Error::unauthorized("the API token is not valid"));
@@ -330,8 +331,8 @@ class SqliteCatalog final : public Catalog {
 
   Status record(const AuditEvent& event) override {
     return guard([&] {
-      commit_change([&](sql::Database& db, TimePoint now) {
-        detail::append_audit_event(db, event, now);
+      commit_change([&](sql::Database&, TimePoint now) {
+        detail::append_audit_event(writes_, event, now);
         return 0;
       });
     });
@@ -339,8 +340,8 @@ class SqliteCatalog final : public Catalog {
 
   Status write(const std::function<void(CatalogWriter&)>& fn) override {
     return guard([&] {
-      commit_change([&](sql::Database& db, TimePoint now) {
-        ExtensionWriter w(db, now);
+      commit_change([&](sql::Database&, TimePoint now) {
+        ExtensionWriter w(writes_, now);
         fn(w);
         return 0;
       });
@@ -404,22 +405,24 @@ class SqliteCatalog final : public Catalog {
  private:
   class ExtensionWriter final : public CatalogWriter {
    public:
-    ExtensionWriter(sql::Database& db, TimePoint now) : db_(db), now_(now) {}
-    sql::Database& db() override { return db_; }
+    ExtensionWriter(detail::StatementCache& statements, TimePoint now) : statements_(statements), now_(now) {}
+    sql::Database& db() override { return statements_.db(); }
     TimePoint now() const override { return now_; }
-    AuditEvent audit(AuditEvent event) override { return detail::append_audit_event(db_, std::move(event), now_); }
+    AuditEvent audit(AuditEvent event) override {
+      return detail::append_audit_event(statements_, std::move(event), now_);
+    }
     Document create_document(const NewDocument& doc, const std::string& actor) override {
       validate_new_document(doc);
-      return insert_document(db_, doc, actor, now_);
+      return insert_document(statements_, doc, actor, now_);
     }
     Version add_version(const std::string& document_id, const NewVersion& version, const std::string& actor) override {
       validate_new_version(version);
       if (version.kind == VersionKind::original) fail(Error::conflict("document " + document_id + " already has its original; originals are immutable"));
-      return insert_version_audited(db_, document_id, version, actor, now_);
+      return insert_version_audited(statements_, document_id, version, actor, now_);
     }
 
    private:
-    sql::Database& db_;
+    detail::StatementCache& statements_;
     TimePoint now_;
   };
 
@@ -430,15 +433,17 @@ class SqliteCatalog final : public Catalog {
     if (!doc.metadata.is_object()) fail(Error::invalid_input("document metadata must be a JSON object"));
   }
 
-  static Version insert_version_audited(sql::Database& db, const std::string& document_id, const NewVersion& version,
-                                        const std::string& actor, TimePoint now) {
-    auto exists = db.prepare("SELECT 1 FROM documents WHERE id = ?");
-    if (!exists.bind(1, document_id).step()) fail(Error::not_found("no document " + document_id));
+  static Version insert_version_audited(detail::StatementCache& db, const std::string& document_id,
+                                        const NewVersion& version, const std::string& actor, TimePoint now) {
+    {
+      auto exists = db.get("SELECT 1 FROM documents WHERE id = ?");
+      if (!exists->bind(1, document_id).step()) fail(Error::not_found("no document " + document_id));
+    }
     for (const auto& ref : {version.derived_from, version.pair_of}) {
       if (!ref) continue;
-      auto owner = db.prepare("SELECT document_id FROM versions WHERE id = ?");
-      if (!owner.bind(1, *ref).step()) fail(Error::not_found("no version " + *ref));
-      if (owner.text(0) != document_id) {
+      auto owner = db.get("SELECT document_id FROM versions WHERE id = ?");
+      if (!owner->bind(1, *ref).step()) fail(Error::not_found("no version " + *ref));
+      if (owner->text(0) != document_id) {
         fail(Error::invalid_input("version " + *ref + " belongs to another document than " + document_id));
       }
     }
@@ -457,7 +462,8 @@ class SqliteCatalog final : public Catalog {
     return stored;
   }
 
-  static Document insert_document(sql::Database& db, const NewDocument& doc, const std::string& actor, TimePoint now) {
+  static Document insert_document(detail::StatementCache& db, const NewDocument& doc, const std::string& actor,
+                                  TimePoint now) {
     std::string media_type = doc.original.media_type.empty() ? "application/octet-stream" : doc.original.media_type;
     Document d;
     d.id = new_id("doc");
@@ -468,9 +474,9 @@ class SqliteCatalog final : public Catalog {
     d.received = std::chrono::time_point_cast<std::chrono::milliseconds>(doc.received.value_or(now));
     d.page_count = doc.original.page_count;
     d.metadata = doc.metadata;
-    db.prepare("INSERT INTO documents (id, file_name, media_type, source, batch_id, received, page_count, metadata) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, d.id)
+    db.get("INSERT INTO documents (id, file_name, media_type, source, batch_id, received, page_count, metadata) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        ->bind(1, d.id)
         .bind(2, d.file_name)
         .bind(3, d.media_type)
         .bind(4, d.source)
@@ -495,8 +501,8 @@ class SqliteCatalog final : public Catalog {
     return d;
   }
 
-  static Version insert_version(sql::Database& db, const std::string& document_id, const NewVersion& nv,
-                         const std::string& actor, TimePoint now) {
+  static Version insert_version(detail::StatementCache& db, const std::string& document_id, const NewVersion& nv,
+                                const std::string& actor, TimePoint now) {
     Version v;
     v.id = new_id("ver");
     v.document_id = document_id;
@@ -510,8 +516,8 @@ class SqliteCatalog final : public Catalog {
     v.created = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
     v.created_by = actor;
     v.metadata = nv.metadata;
-    db.prepare(std::string("INSERT INTO versions (") + kVersionColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, v.id)
+    db.get(std::string("INSERT INTO versions (") + kVersionColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        ->bind(1, v.id)
         .bind(2, v.document_id)
         .bind(3, to_string(v.kind))
         .bind(4, v.sha256)
@@ -539,6 +545,7 @@ class SqliteCatalog final : public Catalog {
 
   const Clock& clock_;
   sql::Database writer_;
+  detail::StatementCache writes_{writer_};  // the writer's statements; after writer_, destroyed first
   detail::GroupCommitter committer_{writer_, clock_};
   mutable detail::ConnectionPool readers_;
   detail::SqliteAuditLog audit_;

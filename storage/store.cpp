@@ -1,12 +1,16 @@
 #include "storage/store.h"
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
 #include <algorithm>
+#include <chrono>
+#include <future>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -91,12 +95,14 @@ Result<Store> init_store(const fs::path& root, CatalogOptions options) {
 
 namespace {
 
-// One file streamed into an uncommitted blob writer, with the first bytes kept for sniffing.
+// One file streamed into an uncommitted blob writer, its media type sniffed from its bytes.
 struct StagedFile {
   fs::path path;
   std::unique_ptr<BlobWriter> writer;
-  std::string head;
+  std::string media_type;
 };
+
+constexpr std::size_t kSniffBytes = 8192;
 
 Result<StagedFile> stage_file(Store& store, const fs::path& path, std::uint64_t limit) {
   FileReader file(path);
@@ -112,22 +118,46 @@ Result<StagedFile> stage_file(Store& store, const fs::path& path, std::uint64_t 
     return Error::too_large(path.string() + " is " + std::to_string(st.st_size) + " bytes, over the limit of " +
                             std::to_string(limit));
   }
-  ::posix_fadvise(file.fd(), 0, 0, POSIX_FADV_SEQUENTIAL);
+  constexpr off_t kBuffer = 1 << 20;
+  if (st.st_size > kBuffer) ::posix_fadvise(file.fd(), 0, 0, POSIX_FADV_SEQUENTIAL);  // read-ahead for big files
   auto writer = store.blobs->create_writer(limit);
   if (!writer) return writer.error();
   StagedFile staged{path, std::move(*writer), {}};
-  std::vector<char> buffer(static_cast<std::size_t>(std::clamp<off_t>(st.st_size, 4096, 1 << 20)));
+  std::string head;  // only when the first read was short of kSniffBytes (rare)
+  bool sniffed = false;
+  // One buffer per thread, reused: a small document is read with one read() into memory that
+  // is already mapped. Asking for one byte more than the size tells end-of-file from a file
+  // still growing without a second read(): a short read at the stat'ed size is the end (short
+  // reads before it, as network file systems may give, just continue).
+  thread_local std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBuffer + 1);
+  const std::size_t want = static_cast<std::size_t>(std::clamp<off_t>(st.st_size + 1, 4096, kBuffer));
+  std::uint64_t total = 0;
   while (true) {
-    ssize_t n = ::read(file.fd(), buffer.data(), buffer.size());
+    ssize_t n = ::read(file.fd(), buffer.get(), want);
     if (n < 0) {
       if (errno == EINTR) continue;
       return Error::io("read error on " + path.string() + ": " + std::strerror(errno));
     }
     if (n == 0) break;
     auto got = static_cast<std::size_t>(n);
-    if (staged.head.size() < 8192) staged.head.append(buffer.data(), std::min(got, 8192 - staged.head.size()));
-    if (Status s = staged.writer->write(buffer.data(), got); !s) return s.error().within(path.string());
+    if (!sniffed) {
+      // The usual case: the first read holds the sniffed prefix or the whole (small) file.
+      if (head.empty() && (got >= kSniffBytes || n == st.st_size)) {
+        staged.media_type = sniff_media_type(std::string_view(buffer.get(), std::min(got, kSniffBytes)));
+        sniffed = true;
+      } else {
+        head.append(buffer.get(), std::min(got, kSniffBytes - head.size()));
+        if (head.size() == kSniffBytes) {
+          staged.media_type = sniff_media_type(head);
+          sniffed = true;
+        }
+      }
+    }
+    if (Status s = staged.writer->write(buffer.get(), got); !s) return s.error().within(path.string());
+    total += got;
+    if (got < want && total >= static_cast<std::uint64_t>(st.st_size)) break;  // at the stat'ed end
   }
+  if (!sniffed) staged.media_type = sniff_media_type(head);  // a file shorter than kSniffBytes
   return staged;
 }
 
@@ -141,7 +171,7 @@ NewDocument describe(Store& store, const StagedFile& staged, const BlobRef& blob
   doc.original.kind = VersionKind::original;
   doc.original.sha256 = blob.sha256;
   doc.original.size = blob.size;
-  doc.original.media_type = sniff_media_type(staged.head);
+  doc.original.media_type = staged.media_type;
   if (is_page_media_type(doc.original.media_type)) {
     // Count from the stored bytes, not the source that could change meanwhile.
     auto local = store.blobs->local_path(blob.sha256);
@@ -161,36 +191,177 @@ Result<Document> add_file(Store& store, const fs::path& path, const AddFileOptio
   return store.catalog->create_document(describe(store, *staged, *blob, options, name), actor);
 }
 
+namespace {
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// The most files staged (temporaries held open, each with its lock) per group: two groups are
+// in flight at once (one being staged, one being committed), so half the descriptors the
+// process may open, less a reserve. Capped at 1,024: larger groups save barriers but leave
+// less to overlap (the last group's commit is never hidden behind staging).
+std::size_t group_size_for_open_file_limit() {
+  rlimit limit{};
+  rlim_t open_files = ::getrlimit(RLIMIT_NOFILE, &limit) == 0 ? limit.rlim_cur : 1024;
+  if (open_files == RLIM_INFINITY) open_files = 1 << 20;
+  rlim_t usable = open_files > 256 ? (open_files - 192) / 2 : 32;
+  return static_cast<std::size_t>(std::clamp<rlim_t>(usable, 32, 1024));
+}
+
+// Bytes staged per group at most (a group ends after the file that reaches it): big files then
+// go in groups of a few, so the disk writes one group back while the next is being read,
+// instead of a whole gigabyte piling up dirty before the first barrier.
+constexpr std::uint64_t kGroupBytes = 64ULL << 20;
+
+// One group of staged files on its way to durability.
+struct Group {
+  std::vector<std::size_t> index;  // into paths
+  std::vector<StagedFile> staged;
+  std::vector<Result<Document>> results;  // filled by commit_group, one per staged file
+  std::vector<std::pair<std::size_t, Error>> unstaged;  // files that could not be staged
+};
+
+// Makes a staged group durable and recorded: one barrier for the blobs' bytes, renames, one for
+// the names (commit_all), then one catalog transaction for all documents and audit events.
+// All or nothing: on failure every file of the group gets the error (blobs already renamed
+// become orphans that fsck reports; no catalog row exists for them).
+void commit_group(Store& store, Group& group, const AddFileOptions& options, const std::string& actor,
+                  AddFilesStats& stats) {
+  auto fail_all = [&](const Error& e) { group.results.assign(group.staged.size(), Result<Document>(e)); };
+  std::vector<std::unique_ptr<BlobWriter>> writers;
+  writers.reserve(group.staged.size());
+  for (auto& s : group.staged) writers.push_back(std::move(s.writer));
+  auto start = std::chrono::steady_clock::now();
+  auto blobs = store.blobs->commit_all(writers);
+  stats.blob_commit_seconds += seconds_since(start);
+  if (!blobs) return fail_all(blobs.error());
+  start = std::chrono::steady_clock::now();
+  std::vector<NewDocument> docs;
+  docs.reserve(group.staged.size());
+  for (std::size_t i = 0; i < group.staged.size(); ++i) {
+    const StagedFile& s = group.staged[i];
+    docs.push_back(describe(store, s, (*blobs)[i], options, s.path.filename().string()));
+  }
+  auto created = store.catalog->create_documents(docs, actor);
+  stats.catalog_seconds += seconds_since(start);
+  if (!created) return fail_all(created.error());
+  group.results.clear();
+  for (auto& d : *created) group.results.emplace_back(std::move(d));
+}
+
+}  // namespace
+
+AddFilesStats add_files_each(Store& store, const std::vector<fs::path>& paths, const AddFileOptions& options,
+                             const std::string& actor, const AddFileResultFn& on_result, bool stop_at_failure) {
+  AddFilesStats stats;
+  const std::uint64_t limit = std::min(options.max_bytes, store.config.max_upload_bytes);
+  const std::size_t group_size = group_size_for_open_file_limit();
+  const auto began = std::chrono::steady_clock::now();
+  bool stopped = false;
+
+  // Reports a group's results in path order: files that could not be staged and, once it is
+  // committed, the others.
+  auto report = [&](Group& g) {
+    std::size_t a = 0;
+    std::size_t b = 0;
+    while (a < g.unstaged.size() || b < g.results.size()) {
+      bool take_unstaged = b >= g.results.size() || (a < g.unstaged.size() && g.unstaged[a].first < g.index[b]);
+      if (take_unstaged) {
+        on_result(g.unstaged[a].first, std::move(g.unstaged[a].second));
+        ++a;
+        continue;
+      }
+      if (g.results[b]) {
+        ++stats.added;
+      } else {
+        ++stats.failed;
+        if (stop_at_failure) stopped = true;
+      }
+      on_result(g.index[b], std::move(g.results[b]));
+      ++b;
+    }
+  };
+
+  // The group being committed on a second thread while this one stages the next: the commit
+  // mostly waits for the disk, staging mostly reads, hashes and copies, so they overlap.
+  std::optional<Group> committing;
+  std::future<void> commit_done;
+  auto finish_committing = [&] {
+    if (!committing) return;
+    commit_done.get();
+    report(*committing);
+    committing.reset();
+  };
+
+  std::size_t next = 0;
+  while (next < paths.size() && !stopped) {
+    Group group;
+    auto start = std::chrono::steady_clock::now();
+    std::uint64_t group_bytes = 0;
+    while (next < paths.size() && group.staged.size() < group_size && group_bytes < kGroupBytes) {
+      std::size_t i = next++;
+      auto s = stage_file(store, paths[i], limit);
+      if (!s) {
+        ++stats.failed;
+        group.unstaged.emplace_back(i, s.error());
+        if (stop_at_failure) break;
+        continue;
+      }
+      group_bytes += s->writer->bytes_written();
+      group.index.push_back(i);
+      group.staged.push_back(std::move(*s));
+    }
+    stats.stage_seconds += seconds_since(start);
+    finish_committing();  // one group in flight at a time, results in order
+    if (stopped || (stop_at_failure && !group.unstaged.empty())) {
+      // Not committed: its writers remove their temporaries; report only the failure.
+      group.staged.clear();
+      group.index.clear();
+      report(group);
+      stopped = true;
+      break;
+    }
+    if (group.staged.empty()) {
+      report(group);
+      continue;
+    }
+    ++stats.groups;
+    committing.emplace(std::move(group));
+    commit_done = std::async(std::launch::async, [&store, &options, &actor, &stats, g = &*committing] {
+      commit_group(store, *g, options, actor, stats);
+    });
+  }
+  finish_committing();
+  stats.total_seconds = seconds_since(began);
+  return stats;
+}
+
 Result<std::vector<Document>> add_files(Store& store, const std::vector<fs::path>& paths, const AddFileOptions& options,
                                         const std::string& actor) {
-  constexpr std::size_t kMaxOpen = 256;
-  std::uint64_t limit = std::min(options.max_bytes, store.config.max_upload_bytes);
   std::vector<Document> added;
   added.reserve(paths.size());
-  for (std::size_t start = 0; start < paths.size(); start += kMaxOpen) {
-    std::size_t end = std::min(paths.size(), start + kMaxOpen);
-    std::vector<StagedFile> staged;
-    std::vector<std::unique_ptr<BlobWriter>> writers;
-    staged.reserve(end - start);
-    writers.reserve(end - start);
-    for (std::size_t i = start; i < end; ++i) {
-      auto s = stage_file(store, paths[i], limit);
-      if (!s) return s.error();
-      staged.push_back(std::move(*s));
-    }
-    for (auto& s : staged) writers.push_back(std::move(s.writer));
-    auto blobs = store.blobs->commit_all(writers);
-    if (!blobs) return blobs.error();
-    std::vector<NewDocument> docs;
-    docs.reserve(staged.size());
-    for (std::size_t i = 0; i < staged.size(); ++i) {
-      docs.push_back(describe(store, staged[i], (*blobs)[i], options, staged[i].path.filename().string()));
-    }
-    auto created = store.catalog->create_documents(docs, actor);
-    if (!created) return created.error();
-    for (auto& d : *created) added.push_back(std::move(d));
-  }
+  std::optional<Error> first_error;
+  add_files_each(
+      store, paths, options, actor,
+      [&](std::size_t, Result<Document> r) {
+        if (r) added.push_back(std::move(*r));
+        else if (!first_error) first_error = r.error();
+      },
+      true);
+  if (first_error) return *first_error;
   return added;
+}
+
+nlohmann::json AddFilesStats::to_json() const {
+  return {{"added", added},
+          {"failed", failed},
+          {"groups", groups},
+          {"seconds",
+           {{"total", total_seconds},
+            {"stage", stage_seconds},
+            {"blob_commit", blob_commit_seconds},
+            {"catalog", catalog_seconds}}}};
 }
 
 bool FsckReport::clean() const {

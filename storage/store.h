@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -58,13 +59,38 @@ struct AddFileOptions {
 Result<Document> add_file(Store& store, const std::filesystem::path& path, const AddFileOptions& options,
                           const std::string& actor);
 
-// Adds several files as documents with group commit: every blob is written and hashed, then
-// one durability barrier covers all of them, and one catalog transaction records all documents
-// and their audit events. When it returns, all documents are durable (as with add_file).
-// Files go in groups of 256 (the most held open at once), each group all-or-nothing: on error
-// the groups before it stay recorded and the error names the file (blobs of the failed group
-// that were already committed become orphans for fsck). Used for scan batches and bulk imports;
-// options apply to every file (file_name is ignored: each file's own name is used).
+// Adds several files as documents with group commit, the bulk path (`redbox doc add`, scan
+// batches, imports). Per group of files (as many as the open-file limit allows, up to 1,024):
+//   1. each file is streamed into a blob temporary and hashed, without fsync;
+//   2. one syncfs() makes all their bytes durable; they are renamed to their hashes;
+//   3. a second syncfs() makes the names durable (blobs visible and durable, as commit());
+//   4. one catalog transaction (one WAL fsync) records every document and its audit event.
+// A file's result is reported (on_result, on the calling thread, in path order within each
+// group) only after step 4 for its group, so a reported document is durable exactly as with
+// add_file. Steps 2-4 of one group run on a second thread while the next group is staged.
+// A file that cannot be staged (missing, a folder, unreadable, over the limit) is reported
+// alone and the others continue; a failure in steps 2-4 fails the whole group (nothing of it is
+// in the catalog; blobs already renamed are orphans that fsck reports and repairs). A process
+// killed at any point leaves only temporaries (removed by open_store / fsck) and orphan blobs.
+// With stop_at_failure, nothing after the first failure is attempted.
+// options apply to every file; file_name is ignored (each file's own name is used).
+struct AddFilesStats {
+  std::size_t added = 0;
+  std::size_t failed = 0;
+  std::size_t groups = 0;
+  double total_seconds = 0;
+  double stage_seconds = 0;        // open, read, hash, write temporaries (calling thread)
+  double blob_commit_seconds = 0;  // barriers + renames (commit thread)
+  double catalog_seconds = 0;      // sniffing results, page counts, the catalog transaction
+  nlohmann::json to_json() const;
+};
+using AddFileResultFn = std::function<void(std::size_t index, Result<Document> result)>;
+AddFilesStats add_files_each(Store& store, const std::vector<std::filesystem::path>& paths,
+                             const AddFileOptions& options, const std::string& actor, const AddFileResultFn& on_result,
+                             bool stop_at_failure = false);
+
+// add_files_each that stops at the first failure and returns it (documents of groups committed
+// before it stay recorded); otherwise every document, in path order.
 Result<std::vector<Document>> add_files(Store& store, const std::vector<std::filesystem::path>& paths,
                                         const AddFileOptions& options, const std::string& actor);
 

@@ -1,6 +1,10 @@
 // redbox doc add|list|show|get: documents from the command line.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
+#include <string_view>
 
 #include "api/cli/args.h"
 #include "api/cli/command.h"
@@ -42,11 +46,21 @@ struct AddFailure {
   Error error;
 };
 
-// Files go to the store in groups with one durable commit per group (storage::add_files), which
-// is what makes adding thousands of scanned letters fast; a group that fails is retried file by
-// file so that every file gets its own result.
-constexpr std::size_t kAddGroup = 256;
+// Lets the bulk add hold more blob temporaries open at once (larger groups, fewer durability
+// barriers; storage sizes its groups from this limit). Best effort: the hard limit stays.
+void raise_open_file_limit() {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  rlim_t wanted = std::min<rlim_t>(limit.rlim_max, 16384);
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = wanted;
+    ::setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
 
+// All files go to the store in one storage::add_files_each call: groups with one durable commit
+// per group (see storage/README.md), which is what makes adding thousands of scanned letters
+// fast. A file that cannot be added gets its own error; the others are still added.
 int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
   std::vector<std::string> files(parsed.positionals().begin() + 1, parsed.positionals().end());
   if (files.empty()) fail(Error::invalid_input("doc add needs at least one FILE (see --help)"));
@@ -54,13 +68,21 @@ int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
   storage::AddFileOptions options;
   options.source = parsed.get_or("source", "cli");
   options.max_bytes = store.config.max_upload_bytes;
+  raise_open_file_limit();
 
   nlohmann::json added = nlohmann::json::array();
   std::vector<AddFailure> failures;
   auto report_added = [&](const storage::Document& doc, const std::string& file) {
+    if (!ctx.global.json) {  // one line, no JSON view: thousands of files are added at a time
+      std::string_view sha256;
+      for (const auto& v : doc.versions) {
+        if (v.kind == storage::VersionKind::original) sha256 = v.sha256;
+      }
+      ctx.out << doc.id << "  " << sha256 << "  " << file << "\n";
+      return;
+    }
     nlohmann::json view = api::to_json(doc);
     view["path"] = file;
-    if (!ctx.global.json) ctx.out << doc.id << "  " << view.value("sha256", "") << "  " << file << "\n";
     added.push_back(std::move(view));
   };
   auto report_failed = [&](const std::string& file, const Error& problem) {
@@ -68,38 +90,39 @@ int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
     failures.push_back({file, problem});
   };
 
-  std::vector<std::string> group;
-  auto flush = [&] {
-    if (group.empty()) return;
-    std::vector<fs::path> paths(group.begin(), group.end());
-    auto docs = storage::add_files(store, paths, options, kCliActor);
-    if (docs.ok() && docs->size() == group.size()) {
-      for (std::size_t i = 0; i < group.size(); ++i) report_added((*docs)[i], group[i]);
-    } else {
-      for (const auto& file : group) {  // nothing of a failed group was recorded
-        auto doc = storage::add_file(store, file, options, kCliActor);
-        if (doc.ok()) {
-          report_added(*doc, file);
-        } else {
-          report_failed(file, doc.error());
-        }
-      }
-    }
-    group.clear();
-  };
-  for (const auto& file : files) {
-    const fs::path path(file);
+  // Folders are refused here; everything else goes to storage, which reports missing,
+  // unreadable and oversized files itself. Results are printed in argument order.
+  std::vector<fs::path> paths;
+  std::vector<std::size_t> argument_of;  // paths[i] is files[argument_of[i]]
+  std::vector<std::size_t> folders;      // arguments that are folders
+  paths.reserve(files.size());
+  argument_of.reserve(files.size());
+  for (std::size_t a = 0; a < files.size(); ++a) {
     std::error_code ec;
-    if (fs::is_directory(path, ec)) {
-      report_failed(file, Error::invalid_input(file + " is a folder, not a file"));
-    } else if (!fs::exists(path, ec)) {
-      report_failed(file, Error::not_found(file + ": no such file"));
-    } else {
-      group.push_back(file);
-      if (group.size() == kAddGroup) flush();
+    if (fs::is_directory(fs::path(files[a]), ec)) {
+      folders.push_back(a);
+      continue;
     }
+    paths.emplace_back(files[a]);
+    argument_of.push_back(a);
   }
-  flush();
+  std::size_t next_folder = 0;
+  auto report_folders_before = [&](std::size_t argument) {
+    for (; next_folder < folders.size() && folders[next_folder] < argument; ++next_folder) {
+      const std::string& file = files[folders[next_folder]];
+      report_failed(file, Error::invalid_input(file + " is a folder, not a file"));
+    }
+  };
+  storage::add_files_each(store, paths, options, kCliActor, [&](std::size_t i, Result<storage::Document> doc) {
+    report_folders_before(argument_of[i]);
+    const std::string& file = files[argument_of[i]];
+    if (doc.ok()) {
+      report_added(*doc, file);
+    } else {
+      report_failed(file, doc.error());
+    }
+  });
+  report_folders_before(files.size());
   if (ctx.global.json) {
     nlohmann::json failed = nlohmann::json::array();
     for (const auto& f : failures) {

@@ -46,21 +46,24 @@ std::vector<AuditEvent> collect(sql::Statement& st) {
 
 }  // namespace
 
-AuditEvent append_audit_event(sql::Database& db, AuditEvent event, TimePoint now) {
+AuditEvent append_audit_event(StatementCache& statements, AuditEvent event, TimePoint now) {
   if (event.actor.empty() || event.action.empty()) {
     fail(Error::invalid_input("an audit event needs an actor and an action"));
   }
   if (!event.details.is_object()) fail(Error::invalid_input("audit event details must be a JSON object"));
-  auto head = db.prepare("SELECT seq, hash FROM audit_head WHERE id = 1");
-  if (!head.step()) fail(Error::corrupt("the audit log's head row is missing"));
-  event.seq = head.int64(0) + 1;
-  event.prev_hash = head.text(1);
+  {
+    auto head = statements.get("SELECT seq, hash FROM audit_head WHERE id = 1");
+    if (!head->step()) fail(Error::corrupt("the audit log's head row is missing"));
+    event.seq = head->int64(0) + 1;
+    event.prev_hash = head->text(1);
+  }
   // Milliseconds are what format_utc keeps; truncate so the hashed form round-trips exactly.
   event.time = std::chrono::time_point_cast<std::chrono::milliseconds>(now);
   event.hash = sha256_hex(canonical_audit_form(event));
-  db.prepare("INSERT INTO audit_events (seq, time, actor, action, object, details, prev_hash, hash) "
-             "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind(1, event.seq)
+  statements
+      .get("INSERT INTO audit_events (seq, time, actor, action, object, details, prev_hash, hash) "
+           "VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      ->bind(1, event.seq)
       .bind(2, format_utc(event.time))
       .bind(3, event.actor)
       .bind(4, event.action)
@@ -69,7 +72,10 @@ AuditEvent append_audit_event(sql::Database& db, AuditEvent event, TimePoint now
       .bind(7, event.prev_hash)
       .bind(8, event.hash)
       .run();
-  db.prepare("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1").bind(1, event.seq).bind(2, event.hash).run();
+  statements.get("UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1")
+      ->bind(1, event.seq)
+      .bind(2, event.hash)
+      .run();
   return event;
 }
 

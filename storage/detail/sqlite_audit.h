@@ -8,12 +8,14 @@
 #include "common/sqlite.h"
 #include "storage/audit.h"
 #include "storage/detail/connection_pool.h"
+#include "storage/detail/statement_cache.h"
 
 namespace redbox::storage::detail {
 
-// Appends event (seq, time, prev_hash, hash assigned here) inside db's open write
-// transaction. Returns the stored event.
-AuditEvent append_audit_event(sql::Database& db, AuditEvent event, TimePoint now);
+// Appends event (seq, time, prev_hash, hash assigned here) inside the open write transaction of
+// the cache's connection (its statements are prepared once per connection). Returns the
+// stored event.
+AuditEvent append_audit_event(StatementCache& statements, AuditEvent event, TimePoint now);
 
 // A read-only snapshot for the lifetime of the object (BEGIN ... ROLLBACK), so multi-statement
 // reads see one consistent state even while a writer commits.

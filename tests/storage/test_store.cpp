@@ -1,4 +1,7 @@
+#include <sys/resource.h>
+
 #include <catch2/catch.hpp>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -212,4 +215,59 @@ TEST_CASE("add_files group-commits a batch: same results as add_file", "[storage
   auto bad = add_files(store, {files[0], dir.path() / "missing.pdf"}, {}, "intake");
   REQUIRE_FALSE(bad.ok());
   CHECK(bad.error().message.find("missing.pdf") != std::string::npos);
+}
+
+TEST_CASE("add_files_each: several groups, per-file failures, results in path order", "[storage][store]") {
+  auto dir = test::temp_dir();
+  auto store = fresh_store(dir.path() / "data");
+  // A low open-file limit makes the groups small (32 files), so this batch is several groups
+  // with one committing while the next is staged.
+  rlimit saved{};
+  REQUIRE(::getrlimit(RLIMIT_NOFILE, &saved) == 0);
+  rlimit low = saved;
+  low.rlim_cur = std::min<rlim_t>(saved.rlim_cur, 256);
+  REQUIRE(::setrlimit(RLIMIT_NOFILE, &low) == 0);
+  std::vector<fs::path> files;
+  for (int i = 0; i < 100; ++i) {
+    files.push_back(write_file(dir.path() / ("e" + std::to_string(i)), random_bytes(2000 + 50 * static_cast<std::size_t>(i), 5000 + static_cast<unsigned>(i))));
+  }
+  files.insert(files.begin() + 40, dir.path() / "missing.bin");   // not found, alone
+  files.insert(files.begin() + 70, dir.path());                     // a folder, alone
+  files.push_back(test::data_path("corpus/scans/multipage.pdf"));   // sniffed and counted
+  auto expected = sha256sum(files);
+  std::vector<std::size_t> order;
+  std::vector<std::optional<Result<Document>>> results(files.size());
+  auto stats = add_files_each(store, files, {}, "intake", [&](std::size_t i, Result<Document> r) {
+    order.push_back(i);
+    results.at(i) = std::move(r);
+  });
+  ::setrlimit(RLIMIT_NOFILE, &saved);
+  CHECK(stats.added == files.size() - 2);
+  CHECK(stats.failed == 2);
+  CHECK(stats.groups >= 3);
+  REQUIRE(order.size() == files.size());
+  for (std::size_t i = 0; i < order.size(); ++i) CHECK(order[i] == i);
+  REQUIRE(results[40].has_value());
+  CHECK(results[40]->error().kind == ErrorKind::not_found);
+  CHECK(results[70]->error().kind == ErrorKind::invalid_input);
+  for (std::size_t i = 0; i < files.size(); ++i) {
+    if (i == 40 || i == 70) continue;
+    INFO(files[i].string());
+    REQUIRE(results[i]->ok());
+    const Document& doc = results[i]->value();
+    CHECK(doc.versions.at(0).sha256 == expected.at(files[i].string()));
+    CHECK(store.catalog->get_document(doc.id).value().versions.at(0).sha256 == doc.versions[0].sha256);
+    CHECK(store.blobs->verify(doc.versions[0].sha256).ok());
+  }
+  CHECK(results.back()->value().media_type == "application/pdf");
+  CHECK(results.back()->value().page_count == 6);
+  CHECK(count_files_under(store.root / "blobs" / "tmp") == 0);
+  auto report = fsck(store, false).value();
+  CHECK(report.clean());
+  CHECK(report.audit_events_checked == files.size() - 2);
+
+  // Adding the same files again dedupes every blob (second-level folders already known).
+  auto again = add_files(store, {files[0], files[1]}, {}, "intake").value();
+  CHECK(again.at(0).versions.at(0).sha256 == expected.at(files[0].string()));
+  CHECK(count_blob_files(store) == files.size() - 2);
 }
