@@ -19,7 +19,7 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr const char* kUsage =
-    "usage: redbox [--data DIR] [--json] doc add FILE... [--source SOURCE]\n"
+    "usage: redbox [--data DIR] [--json] doc add FILE... [--recursive] [--source SOURCE]\n"
     "       redbox [--data DIR] [--json] doc list [--limit N] [--cursor CURSOR]\n"
     "       redbox [--data DIR] [--json] doc show ID\n"
     "       redbox [--data DIR] doc get ID [--version VERSION] -o FILE\n"
@@ -29,6 +29,8 @@ constexpr const char* kUsage =
     "           be added (missing, unreadable, a folder, empty, over the upload limit) is\n"
     "           reported; the others are still added, and the exit code is that of the\n"
     "           first failure. --source records where the files came from (default: cli).\n"
+    "           A folder is refused unless --recursive (-r) is given: then every regular\n"
+    "           file below it is added, in path order (symbolic links are not followed).\n"
     "doc list   newest first, N per page (default 50, at most 500); pass the printed\n"
     "           cursor to --cursor for the next page.\n"
     "doc show   a document's metadata and versions.\n"
@@ -58,12 +60,35 @@ void raise_open_file_limit() {
   }
 }
 
+// The arguments with each folder replaced by the regular files below it, sorted by path. Links
+// are not followed (a link to /etc must not add /etc); an unreadable folder is an io error.
+std::vector<std::string> files_below_folders(const std::vector<std::string>& arguments) {
+  std::vector<std::string> out;
+  for (const auto& a : arguments) {
+    std::error_code ec;
+    if (!fs::is_directory(fs::symlink_status(a, ec))) {
+      out.push_back(a);
+      continue;
+    }
+    std::vector<std::string> below;
+    fs::recursive_directory_iterator it(a, ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+      if (it->is_regular_file(ec) && !it->is_symlink(ec)) below.push_back(it->path().string());
+    }
+    if (ec) fail(Error::io("reading the folder " + a + ": " + ec.message()));
+    std::sort(below.begin(), below.end());
+    out.insert(out.end(), below.begin(), below.end());
+  }
+  return out;
+}
+
 // All files go to the store in one storage::add_files_each call: groups with one durable commit
 // per group (see storage/README.md), which is what makes adding thousands of scanned letters
 // fast. A file that cannot be added gets its own error; the others are still added.
 int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
   std::vector<std::string> files(parsed.positionals().begin() + 1, parsed.positionals().end());
   if (files.empty()) fail(Error::invalid_input("doc add needs at least one FILE (see --help)"));
+  if (parsed.has("recursive")) files = files_below_folders(files);
   storage::Store store = open_data_folder(ctx.global);
   storage::AddFileOptions options;
   options.source = parsed.get_or("source", "cli");
@@ -110,7 +135,7 @@ int doc_add(CommandContext& ctx, const ParsedArgs& parsed) {
   auto report_folders_before = [&](std::size_t argument) {
     for (; next_folder < folders.size() && folders[next_folder] < argument; ++next_folder) {
       const std::string& file = files[folders[next_folder]];
-      report_failed(file, Error::invalid_input(file + " is a folder, not a file"));
+      report_failed(file, Error::invalid_input(file + " is a folder, not a file (--recursive adds the files in it)"));
     }
   };
   storage::add_files_each(store, paths, options, kCliActor, [&](std::size_t i, Result<storage::Document> doc) {
@@ -214,7 +239,7 @@ int doc_get(CommandContext& ctx, const ParsedArgs& parsed) {
 
 int run_doc(CommandContext& ctx, const std::vector<std::string>& args) {
   ParsedArgs parsed =
-      ArgParser().option("source").option("limit").option("cursor").option("version").option("output", "o").parse(args);
+      ArgParser().option("source").flag("recursive", "r").option("limit").option("cursor").option("version").option("output", "o").parse(args);
   if (parsed.help()) {
     ctx.out << kUsage;
     return 0;

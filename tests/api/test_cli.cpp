@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <fstream>
 #include <sstream>
 #include <string>
 
@@ -81,6 +82,22 @@ TEST_CASE("CLI: bad files, unknown IDs and bad usage give the documented exit co
   auto plain = run_redbox({"--data", data, "doc", "add", dir.path().string()});
   CHECK(plain.exit_code == 2);
   CHECK(plain.err.find("is a folder") != std::string::npos);
+
+  // --recursive: every regular file below the folder, in path order; links are not followed.
+  const auto tree = dir.path() / "tree";
+  std::filesystem::create_directories(tree / "sub");
+  std::filesystem::copy_file(pdf, tree / "b.pdf");
+  std::filesystem::copy_file(data_path("corpus/scans/linn.png"), tree / "sub" / "a.png");
+  { std::ofstream(tree / "a.txt") << "a letter"; }
+  std::filesystem::create_symlink(pdf, tree / "link.pdf");
+  std::filesystem::create_directory_symlink(dir.path() / "data", tree / "data-link");
+  auto recursive = run_redbox({"--data", data, "--json", "doc", "add", "-r", tree.string()});
+  CHECK(recursive.exit_code == 0);
+  auto rec = nlohmann::json::parse(recursive.out);
+  REQUIRE(rec["added"].size() == 3);
+  CHECK(rec["added"][0]["path"] == (tree / "a.txt").string());
+  CHECK(rec["added"][1]["path"] == (tree / "b.pdf").string());
+  CHECK(rec["added"][2]["path"] == (tree / "sub" / "a.png").string());
 
   CHECK(run_redbox({"--data", data, "doc", "show", "doc_01M83XBJMCVF9AKJ0GH8BGZWCY"}).exit_code == 4);
   CHECK(run_redbox({"--data", data, "doc", "show", "nonsense"}).exit_code == 4);
