@@ -249,18 +249,11 @@ mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info) 
   return mu::PdfDocument(ctx, kept);
 }
 
-OpenSource::OpenSource(const mu::Context& ctx, const SourceInfo& info) : ctx_(ctx), doc_(open_source_pdf(ctx, info)) {
-  pdf_document* d = doc_.get();
-  ctx_.call(info.display_name + ": cannot read the page tree", [&] { pdf_load_page_tree(ctx_, d); });
-  page_tree_ = true;
-}
+// MuPDF 1.21's pdf_load_page_tree (a cached page map, so that page lookups are a table lookup)
+// leaked the page objects it read (LeakSanitizer, with or without pdf_drop_page_tree), so pages
+// are looked up through the tree: a little slower on very long sources.
+OpenSource::OpenSource(const mu::Context& ctx, const SourceInfo& info) : ctx_(ctx), doc_(open_source_pdf(ctx, info)) {}
 
-OpenSource::~OpenSource() {
-  if (!page_tree_) return;
-  fz_context* ctx = ctx_;
-  pdf_document* d = doc_.get();
-  fz_try(ctx) { pdf_drop_page_tree(ctx, d); }
-  fz_catch(ctx) {}  // nothing to undo: the document is dropped next
-}
+OpenSource::~OpenSource() = default;
 
 }  // namespace redbox::pipeline::detail

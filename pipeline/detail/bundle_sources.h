@@ -37,8 +37,7 @@ std::string clean_text(std::string_view text, std::size_t max_bytes = 200);
 // each, which cost more than the parsing on documents with many small objects.
 mu::PdfDocument open_source_pdf(const mu::Context& ctx, const SourceInfo& info);
 
-// A source opened for copying its pages, with its page tree cached: looking a page up by number
-// (as grafting does for every page) is then a table lookup, not a walk of the page tree.
+// A source opened for copying its pages (MuPDF's cached page map is not used: see the .cpp).
 class OpenSource {
  public:
   OpenSource(const mu::Context& ctx, const SourceInfo& info);
@@ -50,7 +49,6 @@ class OpenSource {
  private:
   const mu::Context& ctx_;
   mu::PdfDocument doc_;
-  bool page_tree_ = false;
 };
 
 // The whole file in one MuPDF buffer, read in one go into a buffer of its size (fz_read_file
