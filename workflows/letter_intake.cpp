@@ -72,7 +72,7 @@ std::vector<Attached> unrecorded(sql::Database& db, const std::string& case_id, 
 
 Result<LetterSync> record(storage::Store& store, const std::string& actor, const std::string& case_id_or_reference,
                           const std::vector<std::string>& documents) {
-  std::vector<Attached> todo;
+  std::vector<Attached> unrecorded_letters;
   Status read = store.catalog->read([&](sql::Database& db) {
     std::string case_id;
     if (!case_id_or_reference.empty()) {
@@ -81,11 +81,11 @@ Result<LetterSync> record(storage::Store& store, const std::string& actor, const
       if (!st.step()) fail(Error::not_found("no case '" + case_id_or_reference + "'"));
       case_id = st.text(0);
     }
-    todo = unrecorded(db, case_id, documents);
+    unrecorded_letters = unrecorded(db, case_id, documents);
   });
   if (!read) return read.error();
   LetterSync sync;
-  for (const auto& a : todo) {
+  for (const auto& a : unrecorded_letters) {
     if (!a.source) {
       sync.waiting.push_back(a.document_id);
       continue;

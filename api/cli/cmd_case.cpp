@@ -102,11 +102,7 @@ Session open_session(CommandContext& ctx, const ParsedArgs& args) {
   s.env = load_case_environment(s.store.root, s.store.config.raw, cal, dirs).value();
   s.service = std::make_unique<CaseService>(*s.store.catalog, s.env.types, s.env.calendar);
   if (auto as = args.get("as")) {
-    auto users = s.store.catalog->list_users().value();
-    auto it = std::find_if(users.begin(), users.end(), [&](const storage::User& u) { return u.name == *as; });
-    if (it == users.end()) fail(Error::not_found("--as: no user '" + *as + "'"));
-    if (it->disabled) fail(Error::forbidden("--as: user '" + *as + "' is disabled"));
-    s.actor = s.service->actor_for(*it).value();
+    s.actor = s.service->actor_for(user_for_as(s.store, *as)).value();
   }
   return s;
 }

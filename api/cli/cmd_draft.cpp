@@ -82,11 +82,7 @@ Session open_session(CommandContext& ctx, const ParsedArgs& args) {
   if (auto p = args.get("bank-holidays")) cal = *p;
   s.env = load_case_environment(s.store.root, s.store.config.raw, cal, {}).value();
   if (auto as = args.get("as")) {
-    auto users = s.store.catalog->list_users().value();
-    auto it = std::find_if(users.begin(), users.end(), [&](const storage::User& u) { return u.name == *as; });
-    if (it == users.end()) fail(Error::not_found("--as: no user '" + *as + "'"));
-    if (it->disabled) fail(Error::forbidden("--as: user '" + *as + "' is disabled"));
-    s.actor = CaseService(*s.store.catalog, s.env.types, s.env.calendar).actor_for(*it).value();
+    s.actor = CaseService(*s.store.catalog, s.env.types, s.env.calendar).actor_for(user_for_as(s.store, *as)).value();
   }
   return s;
 }

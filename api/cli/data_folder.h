@@ -14,4 +14,8 @@ inline constexpr const char* kCliActor = "cli";
 // open_store(ctx.global.data_dir), throwing Failure (not_found suggests `redbox init`).
 storage::Store open_data_folder(const GlobalOptions& global);
 
+// The user named by --as (commands that act for a user, e.g. case and draft): not_found if there
+// is none, forbidden if disabled.
+storage::User user_for_as(const storage::Store& store, const std::string& name);
+
 }  // namespace redbox::cli
