@@ -48,6 +48,10 @@ struct OcrOptions {
   std::uint64_t max_image_pixels = 100'000'000;
   // A page rendered for recognition is downsampled to at most this many pixels.
   std::uint64_t max_render_pixels = 40'000'000;
+  // Read a page at a lower resolution when its print is large enough that Tesseract loses
+  // nothing by it (about 25% less time on a 12 pt letter scanned at 300 dpi; see
+  // ocr/detail/recognizer.cpp). false: every page at the resolution it was scanned at.
+  bool scale_to_print = true;
   // A PDF page with at least this many visible characters is taken as having text already.
   std::size_t min_text_chars = 8;
   // Called after each page with (pages done, pages total).
@@ -85,7 +89,8 @@ struct PageResult {
   bool ocred = false;       // false: text came from the PDF's own text layer
   int orientation = 0;      // clockwise degrees the page was turned for recognition
   double skew_degrees = 0;  // deskew angle applied for recognition
-  double dpi = 0;           // resolution the page was recognised at
+  double dpi = 0;           // resolution the page image was rendered or decoded at
+  double recognition_dpi = 0;  // resolution Tesseract read it at (lower when the print is large)
   bool downsampled = false; // rendered below its own resolution to stay within the pixel limit
   double seconds = 0;       // wall time spent on this page in its worker
   // Share of dark pixels on the (binarised, 150 dpi) page image, 0..1; -1 when the page was

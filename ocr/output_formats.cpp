@@ -34,6 +34,7 @@ std::string words_json(const OcrResult& result) {
                      {"orientation", p.orientation},
                      {"skew", round2(p.skew_degrees)},
                      {"dpi", round2(p.dpi)},
+                     {"recognition_dpi", round2(p.recognition_dpi)},
                      {"downsampled", p.downsampled},
                      {"words", std::move(words)},
                      {"lines", std::move(lines)}});

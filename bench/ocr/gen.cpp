@@ -1,5 +1,6 @@
 // Writes scanned letters with known text for the OCR benchmark:
-//   ocr_bench_gen OUT.pdf TRUTH.txt ANGLE...
+//   ocr_bench_gen [--font NAME] [--size PT] OUT.pdf TRUTH.txt ANGLE...
+// (default Times-Roman 12 pt; NAME is a Base-14 font.)
 // One page per angle (degrees, clockwise positive): a born-digital letter rendered at 300 dpi
 // with MuPDF, turned by the angle, given scanner noise and thresholded to 1 bpp with Leptonica,
 // then stored as an image-only PDF (CCITT G4, like a scanner's output). TRUTH.txt gets each
@@ -39,12 +40,10 @@ std::vector<std::string> letter(int n) {
 }
 
 // Renders the letter as an 8 bpp image at kDpi.
-lept::Pix render_letter(const mu::Context& ctx, const std::vector<std::string>& lines) {
+lept::Pix render_letter(const mu::Context& ctx, const std::vector<std::string>& lines,
+                        const letters::TextPageStyle& style) {
   mu::PdfDocument doc(ctx, ctx.call("create", [&] { return pdf_create_document(ctx); }));
-  letters::TextPageStyle times;
-  times.font = "Times-Roman";
-  times.first_baseline = 740;
-  letters::add_text_page(ctx, doc.get(), lines, times);
+  letters::add_text_page(ctx, doc.get(), lines, style);
   fz_page* raw_page = ctx.call("load", [&] { return &pdf_load_page(ctx, doc.get(), 0)->super; });
   mu::Page page(ctx, raw_page);
   const auto s = static_cast<float>(kDpi / 72.0);
@@ -63,8 +62,28 @@ lept::Pix render_letter(const mu::Context& ctx, const std::vector<std::string>& 
 }  // namespace
 
 int main(int argc, char** argv) {
+  letters::TextPageStyle style;
+  style.font = "Times-Roman";
+  style.first_baseline = 740;
+  std::string font = style.font;
+  int first = 1;
+  for (; first + 1 < argc && std::string(argv[first]).rfind("--", 0) == 0; first += 2) {
+    const std::string opt = argv[first];
+    if (opt == "--font") {
+      font = argv[first + 1];
+    } else if (opt == "--size" && std::atof(argv[first + 1]) >= 4 && std::atof(argv[first + 1]) <= 40) {
+      style.size = static_cast<float>(std::atof(argv[first + 1]));
+      style.leading = style.size * 1.4F;
+    } else {
+      std::fprintf(stderr, "ocr_bench_gen: bad option %s %s\n", argv[first], argv[first + 1]);
+      return 2;
+    }
+  }
+  style.font = font.c_str();
+  argc -= first - 1;
+  argv += first - 1;
   if (argc < 4) {
-    std::fprintf(stderr, "usage: %s OUT.pdf TRUTH.txt ANGLE...\n", argv[0]);
+    std::fprintf(stderr, "usage: ocr_bench_gen [--font NAME] [--size PT] OUT.pdf TRUTH.txt ANGLE...\n");
     return 2;
   }
   try {
@@ -77,7 +96,7 @@ int main(int argc, char** argv) {
       const auto lines = letter(i - 3);
       if (i > 3) truth += '\f';
       for (const auto& l : lines) truth += l + "\n";
-      lept::Pix gray = render_letter(ctx, lines);
+      lept::Pix gray = render_letter(ctx, lines, style);
       lept::Pix turned(pixRotate(gray.get(), static_cast<float>(degrees * M_PI / 180.0), L_ROTATE_AREA_MAP,
                                  L_BRING_IN_WHITE, 0, 0));
       lept::Pix noisy(pixAddGaussianNoise(turned.get(), 18.0F));

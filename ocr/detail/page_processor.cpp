@@ -60,12 +60,13 @@ PageWork PageProcessor::process(int source_index, int page_index) {
 }
 
 void PageProcessor::recognise_into(PageWork& work, PIX* gray, double dpi, fz_matrix to_page) {
-  Recognition rec = recognizer().recognise(gray, dpi);
+  Recognition rec = recognizer().recognise(gray, dpi, options_.scale_to_print);
   PageResult& r = work.result;
   r.ocred = true;
   r.orientation = rec.orientation;
   r.skew_degrees = rec.skew_degrees;
   r.dpi = dpi;
+  r.recognition_dpi = rec.recognition_dpi;
   r.ink_fraction = rec.ink_fraction;
   r.text = std::move(rec.text);
   r.words = std::move(rec.words);

@@ -22,6 +22,8 @@ struct Recognition {
   int orientation = 0;          // clockwise quarter turns * 90 applied before recognition
   double skew_degrees = 0;
   double ink_fraction = -1;     // dark pixels / all pixels of the binary analysis copy
+  double character_pixels = 0;  // median character height in input pixels; 0 when not measured
+  double recognition_dpi = 0;   // resolution Tesseract read the page at
 };
 
 // Keeps Tesseract on one thread: sets OMP_THREAD_LIMIT=1 (unless the user set it) and turns
@@ -39,7 +41,8 @@ class Recognizer {
   ~Recognizer();
 
   // gray: 8 bpp page image as scanned (any orientation, slightly skewed). dpi: its resolution.
-  Recognition recognise(PIX* gray, double dpi);
+  // scale_to_print: read the page at a lower resolution when its print is large enough.
+  Recognition recognise(PIX* gray, double dpi, bool scale_to_print);
 
  private:
   int detect_orientation(PIX* binary_small);

@@ -51,13 +51,13 @@ inline std::string joined_letter() {
   return all;
 }
 
-// Writes a one-page born-digital PDF (A4, Helvetica 13 pt) with the given lines.
-inline void write_text_pdf(const fs::path& out, const std::vector<std::string>& lines) {
+// Writes a one-page born-digital PDF (A4, Helvetica, 13 pt unless said) with the given lines.
+inline void write_text_pdf(const fs::path& out, const std::vector<std::string>& lines, float size = 13) {
   mu::Context ctx = mu::Context::create();
   mu::PdfDocument doc(ctx, ctx.call("create", [&] { return pdf_create_document(ctx); }));
   letters::TextPageStyle style;
-  style.size = 13;
-  style.leading = 18;
+  style.size = size;
+  style.leading = size * 18 / 13;
   letters::add_text_page(ctx, doc.get(), lines, style);
   const std::string path = out.string();
   ctx.call("save", [&] {
