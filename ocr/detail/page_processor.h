@@ -22,8 +22,10 @@ class PageProcessor {
   PageWork process_pdf_page(const Source& source, int source_index, int page_index);
   PageWork process_image_page(const Source& source, int page_index);
   Recognizer& recognizer();
-  // Recognises gray (8 bpp) and maps the words to page space with to_page (pixels -> points).
-  void recognise_into(PageWork& work, PIX* gray, double dpi, fz_matrix to_page);
+  // Recognises gray (8 bpp, at dpi) as analysed and maps the words to page space with to_page
+  // (pixels -> points). page_dpi: the page's own resolution, reported as PageResult::dpi.
+  void recognise_into(PageWork& work, PIX* gray, double dpi, fz_matrix to_page, const PageAnalysis& analysis,
+                      double recognition_dpi, double page_dpi);
 
   const OcrOptions& options_;
   const std::vector<Source>& sources_;

@@ -18,10 +18,6 @@ namespace redbox::ocr::detail {
 namespace {
 
 constexpr double kPi = 3.14159265358979323846;
-// Orientation and skew are found on a binary copy at about this resolution. Leptonica's
-// morphological orientation test wants 150-300 ppi; measured on cardinal.pdf, 200 ppi gave
-// 2-3x the confidence of 150 ppi (so OSD is rarely needed) for about 60 ms a page.
-constexpr double kAnalysisDpi = 200;
 constexpr float kSkewSweepDegrees = 12.0F;
 constexpr float kMinSkewConfidence = 2.5F;
 constexpr double kMinSkewDegrees = 0.1;
@@ -185,42 +181,54 @@ int Recognizer::detect_orientation(PIX* binary_small) {
   return osd < 0 ? 0 : osd;
 }
 
-Recognition Recognizer::recognise(PIX* gray, double dpi, bool scale_to_print) {
-  using Clock = std::chrono::steady_clock;
-  const auto t0 = Clock::now();
+PageAnalysis Recognizer::analyse(PIX* gray, double dpi, bool scale_to_print) {
   used_osd_ = false;
-  Recognition out;
-  const double w = pixGetWidth(gray), h = pixGetHeight(gray);
-
-  // Analysis copy: downscaled, binary.
-  float factor = static_cast<float>(std::min(1.0, kAnalysisDpi / dpi));
+  PageAnalysis out;
+  // Analysis copy: at most kAnalysisDpi, binary.
+  const float factor = static_cast<float>(std::min(1.0, kAnalysisDpi / dpi));
   lept::Pix small(factor < 0.99F ? pixScaleGrayLI(gray, factor, factor) : pixClone(gray));
   lept::Pix binary(small ? pixConvertTo1(small.get(), 150) : nullptr);
-  int quads = 0;
+  if (!binary) return out;
+  const double analysis_dpi = dpi * factor;
   float skew = 0, skew_conf = 0;
-  double recognition_scale = 1;
-  if (binary) {
-    l_int32 dark = 0;
-    if (pixCountPixels(binary.get(), &dark, nullptr) == 0)
-      out.ink_fraction = static_cast<double>(dark) / (static_cast<double>(pixGetWidth(binary.get())) * pixGetHeight(binary.get()));
-    // A (nearly) blank page has no text to orient: neither finder can help.
-    if (out.ink_fraction >= kMinInkForOrientation) quads = detect_orientation(binary.get());
-    lept::Pix upright(quads != 0 ? pixRotateOrth(binary.get(), quads) : pixClone(binary.get()));
-    if (upright &&
-        pixFindSkewSweepAndSearch(upright.get(), &skew, &skew_conf, 2, 1, kSkewSweepDegrees, 1.0F, 0.01F) != 0)
-      skew_conf = 0;
-    // Measured upright, where a character's height is its height.
-    if (scale_to_print && upright && out.ink_fraction >= kMinInkForOrientation) {
-      out.character_pixels = median_character_height(upright.get()) / factor;
-      if (out.character_pixels > 0) {
-        const double scale = std::max(kTargetCharPixels / out.character_pixels, kMinRecognitionDpi / dpi);
-        if (scale < kMaxUsefulScale) recognition_scale = scale;
-      }
+  l_int32 dark = 0;
+  if (pixCountPixels(binary.get(), &dark, nullptr) == 0)
+    out.ink_fraction = static_cast<double>(dark) / (static_cast<double>(pixGetWidth(binary.get())) * pixGetHeight(binary.get()));
+  // A (nearly) blank page has no text to orient: neither finder can help.
+  if (out.ink_fraction >= kMinInkForOrientation) out.quads = detect_orientation(binary.get());
+  lept::Pix upright(out.quads != 0 ? pixRotateOrth(binary.get(), out.quads) : pixClone(binary.get()));
+  if (upright && pixFindSkewSweepAndSearch(upright.get(), &skew, &skew_conf, 2, 1, kSkewSweepDegrees, 1.0F, 0.01F) != 0)
+    skew_conf = 0;
+  if (skew_conf >= kMinSkewConfidence && std::fabs(skew) >= kMinSkewDegrees) out.skew_degrees = skew;
+  // Measured upright, where a character's height is its height.
+  if (scale_to_print && upright && out.ink_fraction >= kMinInkForOrientation) {
+    const double pixels = median_character_height(upright.get());
+    if (pixels > 0) {
+      out.character_points = pixels * 72.0 / analysis_dpi;
+      out.print_dpi = std::max(kTargetCharPixels * 72.0 / out.character_points, kMinRecognitionDpi);
     }
   }
-  const bool deskew = skew_conf >= kMinSkewConfidence && std::fabs(skew) >= kMinSkewDegrees;
+  return out;
+}
+
+double recognition_dpi_for(const PageAnalysis& analysis, double page_dpi) {
+  if (analysis.print_dpi <= 0 || analysis.print_dpi >= page_dpi * kMaxUsefulScale) return page_dpi;
+  return analysis.print_dpi;
+}
+
+Recognition Recognizer::recognise(PIX* gray, double dpi, const PageAnalysis& analysis, double recognition_dpi) {
+  using Clock = std::chrono::steady_clock;
+  const auto t0 = Clock::now();
+  Recognition out;
+  const double w = pixGetWidth(gray), h = pixGetHeight(gray);
+  const int quads = analysis.quads;
+  const double skew = analysis.skew_degrees;
   out.orientation = quads * 90;
-  out.skew_degrees = deskew ? skew : 0;
+  out.skew_degrees = skew;
+  out.ink_fraction = analysis.ink_fraction;
+  out.character_pixels = analysis.character_points * dpi / 72.0;
+  // Within a few percent of the image's own resolution, the image is read as it is.
+  const double recognition_scale = recognition_dpi < dpi * kMaxUsefulScale ? recognition_dpi / dpi : 1.0;
   out.recognition_dpi = dpi * recognition_scale;
 
   // Recognition copy: the page turned upright, brought to the recognition resolution (before
@@ -238,7 +246,7 @@ Recognition Recognizer::recognise(PIX* gray, double dpi, bool scale_to_print) {
     forward = fz_concat(forward, fz_scale(static_cast<float>(pixGetWidth(prepared.get()) / (quads & 1 ? h : w)),
                                           static_cast<float>(pixGetHeight(prepared.get()) / (quads & 1 ? w : h))));
   }
-  if (deskew) {
+  if (skew != 0) {
     double radians = skew * kPi / 180.0;
     const double pw = pixGetWidth(prepared.get()), ph = pixGetHeight(prepared.get());
     prepared.reset(pixRotate(prepared.get(), static_cast<float>(radians), L_ROTATE_AREA_MAP, L_BRING_IN_WHITE, 0, 0));
@@ -293,7 +301,7 @@ Recognition Recognizer::recognise(PIX* gray, double dpi, bool scale_to_print) {
   }
   api_.Clear();
   const auto ms = [](auto d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
-  spdlog::debug("ocr page: orientation={} osd={} skew={:.2f} character_px={:.1f} recognition_dpi={:.0f} clean_up_ms={} "
+  spdlog::debug("ocr page: orientation={} osd={} skew={:.2f} character_px={:.1f} recognition_dpi={:.0f} prepare_ms={} "
                 "recognise_ms={} words={}",
                 out.orientation, used_osd_, out.skew_degrees, out.character_pixels, out.recognition_dpi, ms(t1 - t0),
                 ms(Clock::now() - t1), out.words.size());
