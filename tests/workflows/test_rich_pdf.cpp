@@ -456,3 +456,34 @@ TEST_CASE("rich_pdf: the same document gives the same bytes, and qpdf finds no f
   CHECK(check.exit_code == 0);
   CHECK(check.out.find("No syntax or stream encoding errors") != std::string::npos);
 }
+TEST_CASE("rich_pdf: a page break leaves no block line alone and no heading at a page's foot", "[rich_pdf]") {
+  std::string target;
+  for (int i = 0; i < 120; ++i) target += "target ";  // about twelve lines
+  // Slide the two blocks across the first page break one filler line at a time.
+  int splits = 0;
+  for (int fillers = 20; fillers <= 44; ++fillers) {
+    rp::Document doc;
+    for (int i = 0; i < fillers; ++i) doc.blocks.push_back(block(rp::BlockKind::bullet_item, "Filler " + std::to_string(i)));
+    doc.blocks.push_back(block(rp::BlockKind::heading, "Section heading"));
+    doc.blocks.push_back(paragraph({run("Following " + target)}));
+    const ReadBack back = read_back(render_ok(doc));
+    INFO(fillers << " fillers");
+    int pages_with_target = 0;
+    for (const ReadPage& page : back.pages) {
+      std::set<float> target_lines;
+      bool heading = false;
+      bool following = false;
+      for (const ReadWord& w : page.words) {
+        if (w.text == "target" || w.text == "Following") target_lines.insert(w.box.y0);
+        heading = heading || w.text == "heading";
+        following = following || w.text == "Following";
+      }
+      CHECK(target_lines.size() != 1);
+      CHECK(heading == following);
+      pages_with_target += target_lines.empty() ? 0 : 1;
+    }
+    splits += pages_with_target > 1 ? 1 : 0;
+  }
+  CHECK(splits >= 3);  // the paragraph did cross the page break in several of the layouts
+}
+
