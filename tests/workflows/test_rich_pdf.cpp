@@ -432,8 +432,8 @@ TEST_CASE("rich_pdf: inserted runs are underlined, deleted runs struck through a
   const auto bar_beside = [&](const char* word) {
     const fz_rect b = back.word(word).box;
     const float y = (b.y0 + b.y1) / 2;
-    for (float x = body_left - 12; x < body_left - 2; x += 0.25f) {
-      if (raster.dark(x, y)) return true;
+    for (int step = 0; step < 40; ++step) {  // body_left - 12 .. body_left - 2, every quarter point
+      if (raster.dark(body_left - 12 + 0.25f * static_cast<float>(step), y)) return true;
     }
     return false;
   };
