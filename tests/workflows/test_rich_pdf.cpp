@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/files.h"
@@ -487,3 +488,53 @@ TEST_CASE("rich_pdf: a page break leaves no block line alone and no heading at a
   CHECK(splits >= 3);  // the paragraph did cross the page break in several of the layouts
 }
 
+
+TEST_CASE("rich_pdf: pdftotext reads the words in order, typographic characters included", "[rich_pdf]") {
+  if (!test::have_program("pdftotext")) return;
+  rp::Document doc = letter();
+  doc.wide_margin = true;
+  doc.blocks[1].margin_labels = {"Alice Caseworker"};
+  doc.blocks.push_back(paragraph({run("\xE2\x80\x9CQuoted\xE2\x80\x9D costs \xE2\x82\xAC" "5 \xE2\x80\x93 paid")}));
+  TempDir dir = test::temp_dir();
+  const auto path = dir.path() / "letter.pdf";
+  write_file_atomic(path, render_ok(doc)).throw_if_error();
+  const test::ProcessResult text = test::run_process("pdftotext", {"-enc", "UTF-8", path.string(), "-"});
+  REQUIRE(text.exit_code == 0);
+  INFO(text.out);
+  CHECK(text.out.find("Dear Ms Example, Important please note that both styles work.") != std::string::npos);
+  CHECK(text.out.find("Alice Caseworker") != std::string::npos);
+  CHECK(text.out.find("\xE2\x80\x9CQuoted\xE2\x80\x9D costs \xE2\x82\xAC" "5 \xE2\x80\x93 paid") != std::string::npos);
+  CHECK(text.out.find("page 1 of 1") != std::string::npos);
+}
+
+TEST_CASE("rich_pdf: oversized documents are too_large, not a runaway render", "[rich_pdf]") {
+  rp::Document huge_text;
+  huge_text.blocks.push_back(paragraph({run(std::string(17u << 20, 'x'))}));
+  Result<std::string> r = rp::render(huge_text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::too_large);
+
+  rp::Document many_pages;  // a few MB of text, but one short paragraph per 22 pt: over 2,000 pages
+  for (int i = 0; i < 80000; ++i) many_pages.blocks.push_back(paragraph({run("Line " + std::to_string(i))}));
+  r = rp::render(many_pages);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::too_large);
+  CHECK(r.error().message.find("pages") != std::string::npos);
+}
+
+TEST_CASE("rich_pdf: renders from several threads at once give identical PDFs", "[rich_pdf]") {
+  const rp::Document doc = letter();
+  std::vector<std::string> out(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < out.size(); ++t) {
+    threads.emplace_back([&, t] {
+      Result<std::string> r = rp::render(doc);
+      if (r.ok()) out[t] = r.value();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& pdf : out) {
+    CHECK_FALSE(pdf.empty());
+    CHECK(pdf == out[0]);
+  }
+}
