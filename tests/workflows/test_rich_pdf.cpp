@@ -538,3 +538,18 @@ TEST_CASE("rich_pdf: renders from several threads at once give identical PDFs", 
     CHECK(pdf == out[0]);
   }
 }
+
+TEST_CASE("rich_pdf: a newline in a run is a forced line break", "[rich_pdf]") {
+  rp::Document doc;
+  doc.blocks.push_back(paragraph({run("Flat 2\n10 Example Street\r\nLeeds"), run("\n\nLS1 1AA", true)}));
+  const ReadBack back = read_back(render_ok(doc));
+  const float flat = back.word("Flat").box.y0;
+  const float street = back.word("Street").box.y0;
+  const float leeds = back.word("Leeds").box.y0;
+  const float postcode = back.word("LS1").box.y0;
+  CHECK(street > flat + 10);
+  CHECK(leeds > street + 10);
+  CHECK(postcode > leeds + 20);  // the blank line between them kept
+  CHECK(back.word("Flat").box.x0 == Approx(back.word("10").box.x0).margin(0.5));
+  CHECK(back.word("LS1").fonts == std::set<std::string>{"Helvetica-Bold"});
+}

@@ -325,15 +325,26 @@ class Layout {
         ++e;
       }
       page().texts.push_back({x, baseline, b.glyphs[k].face, size, 0.0, std::move(text)});
-      const double thickness = 0.05 * size;
-      if (b.glyphs[k].change == Change::inserted) {
-        page().rects.push_back({x, baseline - 0.1 * size - thickness / 2, width, thickness, 0.0});
-      } else if (b.glyphs[k].change == Change::deleted) {
-        page().rects.push_back({x, baseline + 0.28 * size - thickness / 2, width, thickness, 0.0});
-      }
+      if (b.glyphs[k].change != Change::none) mark_change(b, k, e, x, baseline);
       x += width;
       k = e;
     }
+  }
+
+  // Underlines an inserted piece or strikes through a deleted one (glyphs first..end, drawn
+  // from x), leaving out its leading and trailing spaces so marks cover words only.
+  void mark_change(const PreparedBlock& b, std::size_t first, std::size_t end, double x, double baseline) {
+    const double size = b.style.size;
+    std::size_t from = first;
+    while (from < end && b.glyphs[from].code == ' ') x += advance(b.glyphs[from++], size);
+    std::size_t to = end;
+    while (to > from && b.glyphs[to - 1].code == ' ') --to;
+    if (from == to) return;
+    double width = 0;
+    for (std::size_t k = from; k < to; ++k) width += advance(b.glyphs[k], size);
+    const double thickness = 0.05 * size;
+    const double centre = b.glyphs[first].change == Change::inserted ? baseline - 0.1 * size : baseline + 0.28 * size;
+    page().rects.push_back({x, centre - thickness / 2, width, thickness, 0.0});
   }
 
   // Header lines and a rule at the top of every page; footer and "page N of M" at the bottom.
