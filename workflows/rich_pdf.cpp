@@ -11,7 +11,6 @@
 namespace redbox::workflows::rich_pdf {
 namespace {
 
-using detail::Face;
 using detail::kFaceCount;
 using detail::LaidOutPage;
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "common/files.h"
@@ -432,8 +433,8 @@ TEST_CASE("rich_pdf: inserted runs are underlined, deleted runs struck through a
   const auto bar_beside = [&](const char* word) {
     const fz_rect b = back.word(word).box;
     const float y = (b.y0 + b.y1) / 2;
-    for (float x = body_left - 12; x < body_left - 2; x += 0.25f) {
-      if (raster.dark(x, y)) return true;
+    for (int step = 0; step < 40; ++step) {  // body_left - 12 .. body_left - 2, every quarter point
+      if (raster.dark(body_left - 12 + 0.25f * static_cast<float>(step), y)) return true;
     }
     return false;
   };
@@ -455,4 +456,100 @@ TEST_CASE("rich_pdf: the same document gives the same bytes, and qpdf finds no f
   INFO(check.out << check.err);
   CHECK(check.exit_code == 0);
   CHECK(check.out.find("No syntax or stream encoding errors") != std::string::npos);
+}
+TEST_CASE("rich_pdf: a page break leaves no block line alone and no heading at a page's foot", "[rich_pdf]") {
+  std::string target;
+  for (int i = 0; i < 120; ++i) target += "target ";  // about twelve lines
+  // Slide the two blocks across the first page break one filler line at a time.
+  int splits = 0;
+  for (int fillers = 20; fillers <= 44; ++fillers) {
+    rp::Document doc;
+    for (int i = 0; i < fillers; ++i) doc.blocks.push_back(block(rp::BlockKind::bullet_item, "Filler " + std::to_string(i)));
+    doc.blocks.push_back(block(rp::BlockKind::heading, "Section heading"));
+    doc.blocks.push_back(paragraph({run("Following " + target)}));
+    const ReadBack back = read_back(render_ok(doc));
+    INFO(fillers << " fillers");
+    int pages_with_target = 0;
+    for (const ReadPage& page : back.pages) {
+      std::set<float> target_lines;
+      bool heading = false;
+      bool following = false;
+      for (const ReadWord& w : page.words) {
+        if (w.text == "target" || w.text == "Following") target_lines.insert(w.box.y0);
+        heading = heading || w.text == "heading";
+        following = following || w.text == "Following";
+      }
+      CHECK(target_lines.size() != 1);
+      CHECK(heading == following);
+      pages_with_target += target_lines.empty() ? 0 : 1;
+    }
+    splits += pages_with_target > 1 ? 1 : 0;
+  }
+  CHECK(splits >= 3);  // the paragraph did cross the page break in several of the layouts
+}
+
+
+TEST_CASE("rich_pdf: pdftotext reads the words in order, typographic characters included", "[rich_pdf]") {
+  if (!test::have_program("pdftotext")) return;
+  rp::Document doc = letter();
+  doc.wide_margin = true;
+  doc.blocks[1].margin_labels = {"Alice Caseworker"};
+  doc.blocks.push_back(paragraph({run("\xE2\x80\x9CQuoted\xE2\x80\x9D costs \xE2\x82\xAC" "5 \xE2\x80\x93 paid")}));
+  TempDir dir = test::temp_dir();
+  const auto path = dir.path() / "letter.pdf";
+  write_file_atomic(path, render_ok(doc)).throw_if_error();
+  const test::ProcessResult text = test::run_process("pdftotext", {"-enc", "UTF-8", path.string(), "-"});
+  REQUIRE(text.exit_code == 0);
+  INFO(text.out);
+  CHECK(text.out.find("Dear Ms Example, Important please note that both styles work.") != std::string::npos);
+  CHECK(text.out.find("Alice Caseworker") != std::string::npos);
+  CHECK(text.out.find("\xE2\x80\x9CQuoted\xE2\x80\x9D costs \xE2\x82\xAC" "5 \xE2\x80\x93 paid") != std::string::npos);
+  CHECK(text.out.find("page 1 of 1") != std::string::npos);
+}
+
+TEST_CASE("rich_pdf: oversized documents are too_large, not a runaway render", "[rich_pdf]") {
+  rp::Document huge_text;
+  huge_text.blocks.push_back(paragraph({run(std::string(17u << 20, 'x'))}));
+  Result<std::string> r = rp::render(huge_text);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::too_large);
+
+  rp::Document many_pages;  // a few MB of text, but one short paragraph per 22 pt: over 2,000 pages
+  for (int i = 0; i < 80000; ++i) many_pages.blocks.push_back(paragraph({run("Line " + std::to_string(i))}));
+  r = rp::render(many_pages);
+  REQUIRE_FALSE(r.ok());
+  CHECK(r.error().kind == ErrorKind::too_large);
+  CHECK(r.error().message.find("pages") != std::string::npos);
+}
+
+TEST_CASE("rich_pdf: renders from several threads at once give identical PDFs", "[rich_pdf]") {
+  const rp::Document doc = letter();
+  std::vector<std::string> out(4);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < out.size(); ++t) {
+    threads.emplace_back([&, t] {
+      Result<std::string> r = rp::render(doc);
+      if (r.ok()) out[t] = r.value();
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  for (const std::string& pdf : out) {
+    CHECK_FALSE(pdf.empty());
+    CHECK(pdf == out[0]);
+  }
+}
+
+TEST_CASE("rich_pdf: a newline in a run is a forced line break", "[rich_pdf]") {
+  rp::Document doc;
+  doc.blocks.push_back(paragraph({run("Flat 2\n10 Example Street\r\nLeeds"), run("\n\nLS1 1AA", true)}));
+  const ReadBack back = read_back(render_ok(doc));
+  const float flat = back.word("Flat").box.y0;
+  const float street = back.word("Street").box.y0;
+  const float leeds = back.word("Leeds").box.y0;
+  const float postcode = back.word("LS1").box.y0;
+  CHECK(street > flat + 10);
+  CHECK(leeds > street + 10);
+  CHECK(postcode > leeds + 20);  // the blank line between them kept
+  CHECK(back.word("Flat").box.x0 == Approx(back.word("10").box.x0).margin(0.5));
+  CHECK(back.word("LS1").fonts == std::set<std::string>{"Helvetica-Bold"});
 }

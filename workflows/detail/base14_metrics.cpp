@@ -1,5 +1,7 @@
 #include "workflows/detail/base14_metrics.h"
 
+#include <cmath>
+
 #include "common/mupdf.h"
 #include "workflows/detail/winansi.h"
 
@@ -26,7 +28,7 @@ std::array<FaceMetrics, kFaceCount> load_family() {
         if (unicode[code] == 0) continue;
         const int glyph = fz_encode_character(ctx, raw, unicode[code]);
         // A missing glyph would be drawn as .notdef; measure it the same way.
-        widths[code] = static_cast<std::uint16_t>(fz_advance_glyph(ctx, raw, glyph, 0) * 1000.0f + 0.5f);
+        widths[code] = static_cast<std::uint16_t>(std::lround(fz_advance_glyph(ctx, raw, glyph, 0) * 1000.0f));
       }
     }, ErrorKind::internal);
     family[f].postscript_name = name;

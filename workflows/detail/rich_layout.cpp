@@ -208,9 +208,13 @@ class Layout {
     for (std::size_t k = 0; k < blocks.size(); ++k) {
       // A heading keeps its first line with the next block's first line.
       const double keep = blocks[k].block->kind == BlockKind::heading && k + 1 < blocks.size()
-                              ? blocks[k + 1].style.space_before + blocks[k + 1].style.leading + blocks[k].style.space_after
+                              ? blocks[k].style.space_after + blocks[k + 1].style.space_before + start_height(blocks[k + 1])
                               : 0.0;
-      place(blocks[k], keep);
+      // The last item of a list is spaced from what follows like a paragraph.
+      const double after = is_list_item(blocks[k]) && (k + 1 == blocks.size() || !is_list_item(blocks[k + 1]))
+                               ? kParagraph.space_after
+                               : blocks[k].style.space_after;
+      place(blocks[k], keep, after);
     }
     decorate();
     return std::move(pages_);
@@ -244,21 +248,37 @@ class Layout {
     return baseline_offset(body) + static_cast<double>(labels.size() - 1) * kLabel.leading + kDescent * kLabel.size + 2.0;
   }
 
-  void place(const PreparedBlock& b, double keep_with_next) {
+  static bool is_list_item(const PreparedBlock& b) {
+    return b.block->kind == BlockKind::bullet_item || b.block->kind == BlockKind::numbered_item;
+  }
+
+  // The height a block needs at the foot of a page to start there: two lines (one if it has
+  // only one; see the orphan rule in place()) or its labels, whichever is taller.
+  double start_height(const PreparedBlock& b) const {
+    const double lines = b.style.leading * (b.lines.size() > 1 ? 2.0 : 1.0);
+    return std::max(lines, labels_height(fitted_labels(b.labels, b.style), b.style));
+  }
+
+  void place(const PreparedBlock& b, double keep_with_next, double space_after) {
     if (!page_empty_) y_ -= b.style.space_before;
     std::size_t i = 0;
     bool continued = false;
     while (i < b.lines.size()) {
       const std::vector<std::string> labels = fitted_labels(continued ? b.labels_continued : b.labels, b.style);
       const double label_h = labels_height(labels, b.style);
-      const double need = std::max(b.style.leading, label_h) + (i == 0 ? keep_with_next : 0.0);
+      // No orphan: a block of several lines starts with at least two of them on the page.
+      const double need = i == 0 ? start_height(b) + keep_with_next : std::max(b.style.leading, label_h);
       if (!page_empty_ && y_ - need < body_bottom_) new_page();
       const double top = y_;
       place_labels(labels, top - baseline_offset(b.style));
-      while (i < b.lines.size() && (y_ == top || y_ - b.style.leading >= body_bottom_)) {
+      const std::size_t remaining = b.lines.size() - i;
+      const auto fit = static_cast<std::size_t>(std::max(1.0, std::floor((top - body_bottom_) / b.style.leading + 1e-9)));
+      std::size_t take = std::min(fit, remaining);
+      // No widow: the last line of a block does not go to the next page alone.
+      if (take < remaining && remaining - take == 1 && take >= 3) --take;
+      for (std::size_t k = 0; k < take; ++k, ++i) {
         place_line(b, i, y_ - baseline_offset(b.style));
         y_ -= b.style.leading;
-        ++i;
       }
       page_empty_ = false;
       if (b.block->changed_since_review) {
@@ -273,7 +293,7 @@ class Layout {
         continued = true;
       }
     }
-    y_ -= b.style.space_after;
+    y_ -= space_after;
   }
 
   void place_labels(const std::vector<std::string>& labels, double first_baseline) {
@@ -305,15 +325,26 @@ class Layout {
         ++e;
       }
       page().texts.push_back({x, baseline, b.glyphs[k].face, size, 0.0, std::move(text)});
-      const double thickness = 0.05 * size;
-      if (b.glyphs[k].change == Change::inserted) {
-        page().rects.push_back({x, baseline - 0.1 * size - thickness / 2, width, thickness, 0.0});
-      } else if (b.glyphs[k].change == Change::deleted) {
-        page().rects.push_back({x, baseline + 0.28 * size - thickness / 2, width, thickness, 0.0});
-      }
+      if (b.glyphs[k].change != Change::none) mark_change(b, k, e, x, baseline);
       x += width;
       k = e;
     }
+  }
+
+  // Underlines an inserted piece or strikes through a deleted one (glyphs first..end, drawn
+  // from x), leaving out its leading and trailing spaces so marks cover words only.
+  void mark_change(const PreparedBlock& b, std::size_t first, std::size_t end, double x, double baseline) {
+    const double size = b.style.size;
+    std::size_t from = first;
+    while (from < end && b.glyphs[from].code == ' ') x += advance(b.glyphs[from++], size);
+    std::size_t to = end;
+    while (to > from && b.glyphs[to - 1].code == ' ') --to;
+    if (from == to) return;
+    double width = 0;
+    for (std::size_t k = from; k < to; ++k) width += advance(b.glyphs[k], size);
+    const double thickness = 0.05 * size;
+    const double centre = b.glyphs[first].change == Change::inserted ? baseline - 0.1 * size : baseline + 0.28 * size;
+    page().rects.push_back({x, centre - thickness / 2, width, thickness, 0.0});
   }
 
   // Header lines and a rule at the top of every page; footer and "page N of M" at the bottom.
