@@ -302,7 +302,7 @@ class IntakeRun {
     std::vector<std::size_t> pending;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
       const nlohmann::json* state = find_state(checkpoint, i);
-      if (state != nullptr && (state->value("state", "") == "done" || state->value("state", "") == "failed")) continue;
+      if (state != nullptr && finished_state(*state)) continue;
       pending.push_back(i);
     }
     // Several inputs are recognised at once (a folder of one-page letters would otherwise use
@@ -344,6 +344,7 @@ class IntakeRun {
     std::vector<PlannedDocument> plan;
     Status status;
     int recognised = 0;              // pages counted into progress while recognising
+    std::string duplicate_of;        // a document already holding the input's bytes
   };
 
   void report(const std::string& stage) {
@@ -367,6 +368,12 @@ class IntakeRun {
       if (!tmp) fail(tmp.error());
       p.tmp.emplace(std::move(*tmp));
       p.source = resolve(store_, input);
+      // A file stored before (a folder ingested again, a letter scanned in twice) is found by
+      // its hash before any OCR is spent on it.
+      if (!settings_.request.allow_duplicates && !p.source->existing) {
+        p.duplicate_of = stored_original(hash_output(p.source->path, {}).sha256);
+        if (!p.duplicate_of.empty()) return;
+      }
       int last = 0;
       auto progress = [this, &p, &last](int done, int /*total*/) {
         recognising_ += done - last;
@@ -379,10 +386,52 @@ class IntakeRun {
     return p;
   }
 
+  // The document whose original has these bytes, or "".
+  std::string stored_original(const std::string& sha256) const {
+    std::string id;
+    Status s = store_.catalog->read([&](sql::Database& db) {
+      auto q = db.prepare("SELECT document_id FROM versions WHERE sha256 = ? AND kind = 'original' ORDER BY num LIMIT 1");
+      q.bind(1, sha256);
+      if (q.step()) id = q.text(0);
+    });
+    if (!s) fail(s.error());
+    return id;
+  }
+
+  // The SHA-256 of the input file itself in a plan ("" for a stored document's re-intake).
+  static std::string input_sha256(const Source& source, const std::vector<PlannedDocument>& plan) {
+    if (source.existing) return {};
+    for (const auto& doc : plan)
+      if (doc.role != "letter" && doc.original) return doc.original->sha256;
+    return {};
+  }
+
+  void record_duplicate(const PlannedInput& p) {
+    remove_stale_blobs(store_, p.stale);
+    ctx_.commit([&](storage::CatalogWriter&, nlohmann::json& checkpoint) {
+      if (!checkpoint.contains("inputs")) checkpoint["inputs"] = nlohmann::json::object();
+      checkpoint["inputs"][key_of(p.index)] = {{"state", "duplicate"}, {"document", p.duplicate_of}};
+      checkpoint_now_ = checkpoint;
+    });
+    total_pages_ -= estimates_[p.index];
+    estimates_[p.index] = 0;
+    report("already stored " + p.label);
+  }
+
   // On the handler thread, in input order: stores a recognised input, or records its failure.
   void finish_one(PlannedInput& p) {
     recognising_ -= p.recognised;
     Status outcome = p.status;
+    // The same bytes earlier in this batch are stored by now (inputs are stored in order).
+    if (outcome && p.duplicate_of.empty() && !settings_.request.allow_duplicates) {
+      auto earlier = guard([&] { return stored_original(input_sha256(*p.source, p.plan)); });
+      if (!earlier) fail(earlier.error());
+      p.duplicate_of = *earlier;
+    }
+    if (outcome && !p.duplicate_of.empty()) {
+      record_duplicate(p);
+      return;
+    }
     if (outcome) {
       // Storing: a conflict (the file changed under us) is this input's; anything else is the
       // store's trouble and stops the job (it can be resumed).
@@ -405,6 +454,12 @@ class IntakeRun {
     report("failed " + p.label);
   }
 
+  // done, failed or duplicate: nothing left to do for the input.
+  static bool finished_state(const nlohmann::json& state) {
+    const std::string s = state.value("state", "");
+    return s == "done" || s == "failed" || s == "duplicate";
+  }
+
   static const nlohmann::json* find_state(const nlohmann::json& checkpoint, std::size_t index) {
     auto inputs = checkpoint.find("inputs");
     if (inputs == checkpoint.end() || !inputs->is_object()) return nullptr;
@@ -423,7 +478,7 @@ class IntakeRun {
       if (state != nullptr && state->value("state", "") == "done") {
         estimates_[i] = state->value("pages", 1);
         done_pages_ += estimates_[i];
-      } else if (state != nullptr && state->value("state", "") == "failed") {
+      } else if (state != nullptr && finished_state(*state)) {
         estimates_[i] = 0;
       } else if (inputs[i].document_id.empty()) {
         std::error_code ec;
@@ -601,6 +656,7 @@ class IntakeRun {
   nlohmann::json result_from(const nlohmann::json& checkpoint) const {
     nlohmann::json documents = nlohmann::json::array();
     nlohmann::json failed = nlohmann::json::array();
+    nlohmann::json duplicates = nlohmann::json::array();
     std::int64_t pages = 0;
     const auto& inputs = settings_.request.inputs;
     for (std::size_t i = 0; i < inputs.size(); ++i) {
@@ -615,9 +671,12 @@ class IntakeRun {
         pages += state->value("pages", 0);
       } else if (state->value("state", "") == "failed") {
         failed.push_back({{"input", input}, {"error", state->value("error", nlohmann::json::object())}});
+      } else if (state->value("state", "") == "duplicate") {
+        duplicates.push_back({{"input", input}, {"document", state->value("document", "")}});
       }
     }
-    return {{"documents", documents}, {"failed", failed}, {"pages", pages}, {"batch_id", ctx_.job().id}};
+    return {{"documents", documents}, {"failed", failed},         {"duplicates", duplicates},
+            {"pages", pages},         {"batch_id", ctx_.job().id}};
   }
 
   JobContext& ctx_;
@@ -644,8 +703,8 @@ nlohmann::json IntakeRequest::to_params() const {
       list.push_back({{"path", (ec ? in.path : absolute).lexically_normal().string()}});
     }
   }
-  return {{"inputs", list}, {"split_on_blank", split_on_blank}, {"jobs", jobs}, {"languages", languages},
-          {"source", source}};
+  return {{"inputs", list},      {"split_on_blank", split_on_blank}, {"jobs", jobs}, {"languages", languages},
+          {"source", source}, {"allow_duplicates", allow_duplicates}};
 }
 
 Result<IntakeRequest> IntakeRequest::from_params(const nlohmann::json& params) {
@@ -667,6 +726,7 @@ Result<IntakeRequest> IntakeRequest::from_params(const nlohmann::json& params) {
     r.jobs = params.value("jobs", 0);
     r.languages = params.value("languages", std::string("eng"));
     r.source = params.value("source", std::string("cli"));
+    r.allow_duplicates = params.value("allow_duplicates", false);
     if (r.jobs < 0 || r.jobs > 64) fail(Error::invalid_input("jobs must be from 0 to 64"));
     if (r.languages.empty()) fail(Error::invalid_input("languages must not be empty"));
     return r;
@@ -754,6 +814,8 @@ IntakeSummary intake_summary(const nlohmann::json& result) {
     }
     s.failed.push_back({f.value("input", ""), Error{kind, e.value("message", "")}});
   }
+  for (const auto& d : result.value("duplicates", nlohmann::json::array()))
+    s.duplicates.push_back({d.value("input", ""), d.value("document", "")});
   s.pages = result.value("pages", 0);
   return s;
 }

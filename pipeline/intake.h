@@ -54,6 +54,10 @@ struct IntakeRequest {
   int jobs = 0;                     // OCR threads; 0 = number of cores
   std::string languages = "eng";
   std::string source = "cli";       // documents' source: "cli", "upload", "scan-batch"
+  // A file whose exact bytes are already stored as a document's original (from an earlier
+  // batch, or earlier in this one) is not stored again: it is reported as a duplicate of that
+  // document. true: store it as a new document anyway.
+  bool allow_duplicates = false;
 
   nlohmann::json to_params() const;
   static Result<IntakeRequest> from_params(const nlohmann::json& params);
@@ -84,9 +88,14 @@ struct IntakeFailure {
   std::string input;
   Error error;
 };
+struct IntakeDuplicate {
+  std::string input;        // the file
+  std::string document_id;  // the document that already holds its bytes as its original
+};
 struct IntakeSummary {
   std::vector<IntakeDocument> documents;
   std::vector<IntakeFailure> failed;
+  std::vector<IntakeDuplicate> duplicates;
   int pages = 0;
 };
 IntakeSummary intake_summary(const nlohmann::json& result);

@@ -1,5 +1,6 @@
 // redbox ingest FILE|DIR... [--split-on-blank] [--jobs N] [--lang eng]: intake of scanned post
 // into the store as a persisted job, run to completion here.
+#include <algorithm>
 #include <nlohmann/json.hpp>
 #include <thread>
 
@@ -16,6 +17,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: redbox [--data DIR] [--json] ingest FILE|DIR... [--split-on-blank] [--jobs N] [--lang LANGS]\n"
+    "                                            [--allow-duplicates]\n"
     "\n"
     "Stores each file (PDF, TIFF, PNG, JPEG; folders are walked) as a document: its original\n"
     "bytes, a searchable PDF (OCR text layer over the page images; pages that already carry\n"
@@ -28,6 +30,9 @@ constexpr const char* kUsage =
     "                    batch (the stack is kept too, as received).\n"
     "  --jobs N          OCR threads (default: the number of cores).\n"
     "  --lang LANGS      Tesseract languages, e.g. eng or eng+fra (default eng).\n"
+    "  --allow-duplicates  store a file even when its exact bytes are already stored as a\n"
+    "                    document (by default it is skipped and the document is named:\n"
+    "                    running the same folder again stores only the new files).\n"
     "\n"
     "The work runs as a persisted job: if this command is killed, `redbox jobs run` (or the\n"
     "next `redbox ingest`) finishes the batch where it stopped, storing every page once.\n"
@@ -35,8 +40,19 @@ constexpr const char* kUsage =
     "others still go in; the exit code is then that of the first failure.\n"
     "Prints one line per document created: ID, pages, file name (JSON with --json).\n";
 
+// Whether path lies inside folder (both resolved; a folder that does not exist holds nothing).
+bool inside_folder(const std::filesystem::path& path, const std::filesystem::path& folder) {
+  std::error_code ec;
+  const auto base = std::filesystem::weakly_canonical(folder, ec);
+  if (ec || !std::filesystem::exists(base, ec)) return false;
+  const auto full = std::filesystem::weakly_canonical(path, ec);
+  if (ec) return false;
+  auto [end, _] = std::mismatch(base.begin(), base.end(), full.begin(), full.end());
+  return end == base.end();
+}
+
 int run_ingest(CommandContext& ctx, const std::vector<std::string>& args) {
-  ParsedArgs parsed = ArgParser().flag("split-on-blank").option("jobs").option("lang").parse(args);
+  ParsedArgs parsed = ArgParser().flag("split-on-blank").flag("allow-duplicates").option("jobs").option("lang").parse(args);
   if (parsed.help()) {
     ctx.out << kUsage;
     return 0;
@@ -50,8 +66,22 @@ int run_ingest(CommandContext& ctx, const std::vector<std::string>& args) {
   auto paths = pipeline::expand_intake_paths(parsed.positionals());
   if (!paths) fail(paths.error());
   pipeline::IntakeRequest request;
-  for (const auto& p : *paths) request.inputs.push_back({p, {}});
+  // The data folder's own files (blobs, catalog) are never post: ingesting a folder that holds
+  // it would store every blob again as a new document.
+  std::size_t in_data_folder = 0;
+  for (const auto& p : *paths) {
+    if (inside_folder(p, ctx.global.data_dir)) {
+      ++in_data_folder;
+      continue;
+    }
+    request.inputs.push_back({p, {}});
+  }
+  if (in_data_folder > 0 && !ctx.global.json)
+    ctx.err << "redbox: skipping " << in_data_folder << " file(s) inside the data folder " << ctx.global.data_dir.string()
+            << "\n";
+  if (request.inputs.empty()) fail(Error::invalid_input("no files to ingest outside the data folder"));
   request.split_on_blank = parsed.has("split-on-blank");
+  request.allow_duplicates = parsed.has("allow-duplicates");
   request.jobs = static_cast<int>(jobs);
   request.languages = languages;
   request.source = "cli";

@@ -82,7 +82,11 @@ int print_intake_job(CommandContext& ctx, const pipeline::Job& job, bool resumed
     if (exit == 0) exit = exit_code(f.error.kind);
   }
   if (!ctx.global.json) {
+    for (const auto& d : summary.duplicates)
+      ctx.err << "redbox: " << d.input << ": already stored as " << d.document_id
+              << " (same bytes); not stored again (--allow-duplicates stores it)\n";
     ctx.err << "redbox: " << summary.documents.size() << " document(s), " << summary.pages << " page(s) stored";
+    if (!summary.duplicates.empty()) ctx.err << "; " << summary.duplicates.size() << " file(s) already stored";
     if (!summary.failed.empty()) ctx.err << "; " << summary.failed.size() << " file(s) failed";
     ctx.err << " (batch " << job.id << ")\n";
   }
@@ -99,6 +103,7 @@ std::string describe_job_line(const pipeline::Job& job) {
   } else if (job.state == pipeline::JobState::done && job.kind == pipeline::kIntakeJobKind) {
     auto s = pipeline::intake_summary(job.result);
     line += "  " + std::to_string(s.documents.size()) + " document(s), " + std::to_string(s.pages) + " page(s)";
+    if (!s.duplicates.empty()) line += ", " + std::to_string(s.duplicates.size()) + " already stored";
     if (!s.failed.empty()) line += ", " + std::to_string(s.failed.size()) + " file(s) failed";
   }
   return line;

@@ -340,3 +340,65 @@ TEST_CASE("intake: SIGKILL mid-batch, resume, every page stored exactly once", "
   CHECK(nlohmann::json::parse(fsck.out)["clean"] == true);
   CHECK(search_json(data, "planning application").size() == 1);
 }
+
+TEST_CASE("intake: a file already stored is named and not stored again, unless --allow-duplicates",
+          "[intake][ingest][duplicates]") {
+  Data data;
+  const fs::path post = data.folder("post");
+  const std::string letter = ti::text_pdf({kLetter});
+  ti::write_bytes(post / "a.pdf", letter);
+  ti::write_bytes(post / "b.pdf", ti::scanned_pdf({{"Dear Sir, about the bus timetable."}}));
+  auto first = data.redbox({"--json", "ingest", post.string()});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  auto first_result = nlohmann::json::parse(first.out)["result"];
+  REQUIRE(first_result["documents"].size() == 2);
+  CHECK(first_result["duplicates"].empty());
+  const std::string a_id = first_result["documents"][0]["id"], b_id = first_result["documents"][1]["id"];
+
+  // The same folder again, with a copy of a.pdf under another name and one new letter: only the
+  // new letter is stored, and every other file is named with the document that holds it.
+  ti::write_bytes(post / "a-copy.pdf", letter);
+  ti::write_bytes(post / "c.pdf", ti::text_pdf({"A new letter about school transport."}));
+  auto again = data.redbox({"--json", "ingest", post.string()});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  auto result = nlohmann::json::parse(again.out)["result"];
+  REQUIRE(result["documents"].size() == 1);
+  CHECK(result["documents"][0]["file_name"] == "c.pdf");
+  std::map<std::string, std::string> duplicate_of;
+  for (const auto& d : result["duplicates"])
+    duplicate_of[fs::path(d["input"].get<std::string>()).filename().string()] = d["document"];
+  CHECK(duplicate_of == std::map<std::string, std::string>{{"a-copy.pdf", a_id}, {"a.pdf", a_id}, {"b.pdf", b_id}});
+  auto text = data.redbox({"ingest", (post / "a.pdf").string()});
+  CHECK(text.exit_code == 0);
+  CHECK(text.err.find("already stored as " + a_id) != std::string::npos);
+
+  // A folder that holds the data folder: its blobs and catalog are not post and are left out.
+  auto parent = data.redbox({"ingest", data.dir.path().string()});
+  INFO(parent.err);
+  CHECK(parent.exit_code == 0);
+  CHECK(parent.err.find("inside the data folder") != std::string::npos);
+  CHECK(parent.err.find("0 document(s)") != std::string::npos);
+
+  // Two copies in one batch: the first is stored, the second names it.
+  Data fresh;
+  const fs::path twice = fresh.folder("twice");
+  ti::write_bytes(twice / "1.pdf", letter);
+  ti::write_bytes(twice / "2.pdf", letter);
+  auto batch = fresh.redbox({"--json", "ingest", twice.string()});
+  REQUIRE(batch.exit_code == 0);
+  auto batch_result = nlohmann::json::parse(batch.out)["result"];
+  REQUIRE(batch_result["documents"].size() == 1);
+  REQUIRE(batch_result["duplicates"].size() == 1);
+  CHECK(batch_result["duplicates"][0]["document"] == batch_result["documents"][0]["id"]);
+
+  // --allow-duplicates stores it again, as a new document.
+  auto forced = data.redbox({"--json", "ingest", "--allow-duplicates", (post / "a.pdf").string()});
+  REQUIRE(forced.exit_code == 0);
+  auto forced_result = nlohmann::json::parse(forced.out)["result"];
+  REQUIRE(forced_result["documents"].size() == 1);
+  CHECK(forced_result["documents"][0]["id"] != a_id);
+  storage::Store store = storage::open_store(data.path).value();
+  CHECK(all_documents(store).size() == 4);  // a, b, c and the forced copy of a
+}
