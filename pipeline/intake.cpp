@@ -675,8 +675,11 @@ class IntakeRun {
         duplicates.push_back({{"input", input}, {"document", state->value("document", "")}});
       }
     }
-    return {{"documents", documents}, {"failed", failed},         {"duplicates", duplicates},
-            {"pages", pages},         {"batch_id", ctx_.job().id}};
+    return {{"documents", documents},
+            {"failed", failed},
+            {"duplicates", duplicates},
+            {"pages", pages},
+            {"batch_id", ctx_.job().id}};
   }
 
   JobContext& ctx_;
@@ -703,8 +706,12 @@ nlohmann::json IntakeRequest::to_params() const {
       list.push_back({{"path", (ec ? in.path : absolute).lexically_normal().string()}});
     }
   }
-  return {{"inputs", list},      {"split_on_blank", split_on_blank}, {"jobs", jobs}, {"languages", languages},
-          {"source", source}, {"allow_duplicates", allow_duplicates}};
+  return {{"inputs", list},
+          {"split_on_blank", split_on_blank},
+          {"jobs", jobs},
+          {"languages", languages},
+          {"source", source},
+          {"allow_duplicates", allow_duplicates}};
 }
 
 Result<IntakeRequest> IntakeRequest::from_params(const nlohmann::json& params) {

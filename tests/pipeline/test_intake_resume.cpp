@@ -83,6 +83,7 @@ TEST_CASE("intake request: parameters round-trip and are checked", "[intake][res
   r.split_on_blank = true;
   r.jobs = 2;
   r.languages = "eng+fra";
+  r.allow_duplicates = true;
   auto back = IntakeRequest::from_params(r.to_params()).value();
   REQUIRE(back.inputs.size() == 2);
   CHECK(back.inputs[0].path.is_absolute());  // a resumed job may run from another folder
@@ -90,6 +91,8 @@ TEST_CASE("intake request: parameters round-trip and are checked", "[intake][res
   CHECK(back.split_on_blank);
   CHECK(back.jobs == 2);
   CHECK(back.languages == "eng+fra");
+  CHECK(back.allow_duplicates);
+  CHECK_FALSE(IntakeRequest::from_params({{"inputs", {{{"path", "a"}}}}}).value().allow_duplicates);  // the default
   CHECK_FALSE(IntakeRequest::from_params({{"inputs", nlohmann::json::array()}}).ok());
   CHECK_FALSE(IntakeRequest::from_params({{"inputs", {{{"path", "a"}}}}, {"jobs", -1}}).ok());
   CHECK_FALSE(IntakeRequest::from_params(nlohmann::json::array()).ok());
