@@ -18,28 +18,26 @@ Result<ChaseRule> draft_chase_rule(const nlohmann::json& config) {
   return rule;
 }
 
-Result<int> queue_request_reminders(storage::Catalog& catalog, const HolidayCalendar& calendar, Date today, const ChaseRule& chase,
-                                    int due_soon_working_days) {
-  int queued = 0;
+Result<std::vector<DraftNotice>> due_request_reminders(const storage::Catalog& catalog, const HolidayCalendar& calendar,
+                                                       Date today, const ChaseRule& chase, int due_soon_working_days) {
+  std::vector<DraftNotice> due;
   WorkingDays wd(calendar, DivisionSet::uk());
-  Status s = catalog.write([&](storage::CatalogWriter& w) {
-    auto& db = w.db();
-    std::string now = format_utc(w.now());
-    auto insert = db.prepare("INSERT OR IGNORE INTO draft_notices (request_id, event, recipient, key, created) VALUES (?, ?, ?, ?, ?)");
+  Status s = catalog.read([&](sql::Database& db) {
+    auto unqueued = db.prepare("SELECT 1 FROM draft_notices WHERE request_id = ? AND event = ? AND recipient = ? AND key = ?");
     auto add = [&](const std::string& id, const std::string& event, const std::string& who, const std::string& key) {
-      insert.reset();
-      insert.bind(1, id).bind(2, event).bind(3, who).bind(4, key).bind(5, now).run();
-      queued += db.changes();
+      unqueued.reset();
+      unqueued.bind(1, id).bind(2, event).bind(3, who).bind(4, key);
+      if (!unqueued.step()) due.push_back({0, id, event, who, key});
     };
     auto st = db.prepare("SELECT id, contributor, requested_by, due, created FROM draft_requests WHERE state IN ('requested', 'returned')");
     while (st.step()) {
       std::string id = st.text(0), contributor = st.text(1), owner = st.text(2);
-      Date due = parse_date(st.text(3), "due").value();
+      Date due_date = parse_date(st.text(3), "due").value();
       Date sent = parse_date(st.text(4).substr(0, 10), "created").value();
-      if (today > due) {
+      if (today > due_date) {
         add(id, "overdue", contributor, "overdue");
         add(id, "overdue", owner, "overdue");
-      } else if (wd.working_days_between(today, due) <= due_soon_working_days) {
+      } else if (wd.working_days_between(today, due_date) <= due_soon_working_days) {
         add(id, "due_soon", contributor, "due_soon");
       }
       if (chase.every_working_days > 0) {
@@ -49,6 +47,28 @@ Result<int> queue_request_reminders(storage::Catalog& catalog, const HolidayCale
         }
         if (chase.escalate_after_chases > 0 && plan.escalation <= today) add(id, "escalated", owner, format_date(plan.escalation));
       }
+    }
+  });
+  if (!s) return s.error();
+  return due;
+}
+
+Result<int> queue_request_reminders(storage::Catalog& catalog, const HolidayCalendar& calendar, Date today, const ChaseRule& chase,
+                                    int due_soon_working_days) {
+  auto due = due_request_reminders(catalog, calendar, today, chase, due_soon_working_days);
+  if (!due) return due.error();
+  int queued = 0;
+  if (due->empty()) return queued;
+  Status s = catalog.write([&](storage::CatalogWriter& w) {
+    queued = 0;  // the transaction may be retried
+    auto& db = w.db();
+    std::string now = format_utc(w.now());
+    // OR IGNORE: another run may have queued the same notice since the read above.
+    auto insert = db.prepare("INSERT OR IGNORE INTO draft_notices (request_id, event, recipient, key, created) VALUES (?, ?, ?, ?, ?)");
+    for (const auto& n : *due) {
+      insert.reset();
+      insert.bind(1, n.request_id).bind(2, n.event).bind(3, n.recipient).bind(4, n.key).bind(5, now).run();
+      queued += db.changes();
     }
   });
   if (!s) return s.error();
@@ -128,11 +148,22 @@ Result<DraftDispatchReport> dispatch_draft_notifications(storage::Catalog& catal
       return report;
     }
   }
-  auto queued = queue_request_reminders(catalog, calendar, today, chase, settings.due_soon_working_days);
-  if (!queued) return queued.error();
-  report.queued = *queued;
+  // A dry run queues nothing: the reminders that are due are shown with the notices already
+  // waiting, as they would be sent.
+  std::vector<DraftNotice> due;
+  if (send) {
+    auto queued = queue_request_reminders(catalog, calendar, today, chase, settings.due_soon_working_days);
+    if (!queued) return queued.error();
+    report.queued = *queued;
+  } else {
+    auto unqueued = due_request_reminders(catalog, calendar, today, chase, settings.due_soon_working_days);
+    if (!unqueued) return unqueued.error();
+    due = std::move(*unqueued);
+    report.queued = static_cast<int>(due.size());
+  }
   auto pending = pending_draft_notices(catalog);
   if (!pending) return pending.error();
+  pending->insert(pending->end(), due.begin(), due.end());
   std::vector<std::int64_t> delivered;
   std::set<std::string> missing;
   for (const auto& p : *pending) {

@@ -38,6 +38,11 @@ struct DraftNotice {
 // escalate after 2 chases).
 Result<ChaseRule> draft_chase_rule(const nlohmann::json& config);
 
+// The time-driven notices for open requests that are due as of `today` and not queued yet
+// (num 0). Reads only.
+Result<std::vector<DraftNotice>> due_request_reminders(const storage::Catalog& catalog, const HolidayCalendar& calendar,
+                                                       Date today, const ChaseRule& chase, int due_soon_working_days);
+
 // Queues the time-driven notices for open requests as of `today`; returns how many were new.
 Result<int> queue_request_reminders(storage::Catalog& catalog, const HolidayCalendar& calendar, Date today, const ChaseRule& chase,
                                     int due_soon_working_days);
@@ -53,7 +58,7 @@ Result<Notification> draft_notification(const storage::Catalog& catalog, const D
 struct DraftDispatchReport {
   bool deferred = false;
   TimePoint deliver_at;
-  int queued = 0;                      // new reminders queued by this run
+  int queued = 0;                      // new reminders queued by this run (a dry run: that would be)
   std::vector<Notification> messages;  // sent (or, for a dry run, that would be)
   std::vector<std::string> no_address;
 };

@@ -86,8 +86,20 @@ TEST_CASE("contribution requests: requested, overdue, submitted, returned, accep
   CHECK(f.drafts.submit(f.actor("olive"), ref, colin_req.id, std::string("Mine.")).error().kind == ErrorKind::forbidden);
   CHECK(f.drafts.accept(f.actor("carla"), ref, colin_req.id, "").error().kind == ErrorKind::conflict);  // nothing submitted yet
 
-  // Wednesday: due soon (2 working days left).
+  // Wednesday: due soon (2 working days left). Looking (a dry run) queues nothing.
   f.set_today("2026-03-04");
+  const auto before = pending_draft_notices(*f.store->catalog).value().size();
+  NotificationSettings dry_settings;
+  dry_settings.addresses = {{"colin", "colin@dept.example"}, {"olive", "olive@dept.example"}};
+  auto dry = dispatch_draft_notifications(*f.store->catalog, HolidayCalendar::built_in(), dry_settings,
+                                          draft_chase_rule({}).value(), f.clock.now(), false)
+                 .value();
+  CHECK(dry.queued == 2);                        // due_soon for colin and olive, shown
+  CHECK(dry.messages.size() == before + 2);      // with the notices already waiting
+  CHECK(pending_draft_notices(*f.store->catalog).value().size() == before);  // and nothing queued
+  CHECK(due_request_reminders(*f.store->catalog, HolidayCalendar::built_in(), f.drafts.today(), draft_chase_rule({}).value(), 2)
+            .value()
+            .size() == 2);
   CHECK(queue_request_reminders(*f.store->catalog, HolidayCalendar::built_in(), f.drafts.today(), draft_chase_rule({}).value(), 2).value() == 2);
   auto sub = f.drafts.submit(f.actor("colin"), ref, colin_req.id, std::string("In 2025 there were 120 cases.")).value();
   CHECK(sub.state == RequestState::submitted);
@@ -118,7 +130,10 @@ TEST_CASE("contribution requests: requested, overdue, submitted, returned, accep
                                                                   "chase@2026-03-05", "chase@2026-03-10"});
   CHECK(events_for(pending, "carla") == std::vector<std::string>{"contribution_submitted", "overdue", "escalated@2026-03-13"});
   CHECK(events_for(pending, "tess") == std::vector<std::string>{"overdue", "escalated@2026-03-13"});  // she asked olive
-  // The scan is idempotent.
+  // The scan is idempotent, and nothing due is left unqueued.
+  CHECK(due_request_reminders(*f.store->catalog, HolidayCalendar::built_in(), f.drafts.today(), draft_chase_rule({}).value(), 2)
+            .value()
+            .empty());
   CHECK(queue_request_reminders(*f.store->catalog, HolidayCalendar::built_in(), f.drafts.today(), draft_chase_rule({}).value(), 2).value() == 0);
 
   // colin corrects and resubmits; carla accepts; then it is closed to edits.
