@@ -14,7 +14,7 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: redbox [--data DIR] [--json] serve [--listen HOST:PORT] [--max-upload SIZE] [--threads N]\n"
-    "                                       [--workers N]\n"
+    "                                       [--workers N] [--notify-every MINUTES]\n"
     "\n"
     "Serves the HTTP JSON API over the data folder until Ctrl-C / SIGTERM, then finishes the\n"
     "requests in flight and exits 0.\n"
@@ -28,13 +28,23 @@ constexpr const char* kUsage =
     "  --workers N         background job workers: uploaded scans are OCRed, indexed and\n"
     "                      searchable a moment later (default 1; 0 stores uploads only).\n"
     "                      Jobs a stopped server left unfinished resume on start.\n"
+    "  --notify-every MINUTES  send case notices, chases, escalations and contribution\n"
+    "                      reminders every MINUTES within working hours (default: config.json's\n"
+    "                      server.notify_every_minutes, else 30; 0: only when asked, with\n"
+    "                      POST /api/v1/notifications/run or redbox case/draft notify).\n"
     "\n"
     "Every route except GET /healthz needs 'Authorization: Bearer TOKEN' (see redbox user --help).\n"
     "With --json, the start-up message is one JSON line: {\"listening\": URL, \"port\": N}.\n"
     "Routes: see api/README.md.\n";
 
 int run_serve(CommandContext& ctx, const std::vector<std::string>& args) {
-  ParsedArgs parsed = ArgParser().option("listen").option("max-upload").option("threads").option("workers").parse(args);
+  ParsedArgs parsed = ArgParser()
+                          .option("listen")
+                          .option("max-upload")
+                          .option("threads")
+                          .option("workers")
+                          .option("notify-every")
+                          .parse(args);
   if (parsed.help()) {
     ctx.out << kUsage;
     return 0;
@@ -50,6 +60,14 @@ int run_serve(CommandContext& ctx, const std::vector<std::string>& args) {
   if (auto threads = parsed.get_int("threads")) {
     if (*threads < 1 || *threads > 256) fail(Error::invalid_input("--threads must be from 1 to 256"));
     options.threads = static_cast<std::size_t>(*threads);
+  }
+  if (!options.notify_every) options.notify_every = std::chrono::minutes(30);
+  if (auto minutes = parsed.get_int("notify-every")) {
+    if (*minutes < 0 || *minutes > api::kMaxNotifyMinutes) {
+      fail(Error::invalid_input("--notify-every must be from 0 (off) to " + std::to_string(api::kMaxNotifyMinutes) +
+                                " minutes"));
+    }
+    options.notify_every = std::chrono::minutes(*minutes);
   }
   options.job_workers = 1;
   if (auto workers = parsed.get_int("workers")) {

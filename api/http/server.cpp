@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "api/http/json_error.h"
+#include "api/http/notifier_loop.h"
 #include "api/http/router.h"
 #include "api/http/routes.h"
 #include "pipeline/intake.h"
@@ -41,10 +42,13 @@ struct ApiServer::Impl {
       workflows::register_intake_with_case_letters(*jobs);  // intake, then letters of cases for the model
       api.jobs = jobs.get();
     }
+    if (options.notify_every && options.notify_every->count() > 0)
+      notifier = std::make_unique<NotifierLoop>(store, *options.notify_every);
   }
 
   ServerOptions options;
   std::unique_ptr<pipeline::JobQueue> jobs;  // before api: handlers may use it until the server stops
+  std::unique_ptr<NotifierLoop> notifier;
   ApiContext api;
   httplib::Server server;
   Router router;
@@ -119,6 +123,7 @@ Status ApiServer::start() {
   impl_->started = true;
   // Jobs left queued or interrupted by an earlier run resume on the workers.
   if (impl_->jobs) impl_->jobs->start(impl_->options.job_workers);
+  if (impl_->notifier) impl_->notifier->start();
   impl_->listener = std::thread([&svr] { svr.listen_after_bind(); });
   spdlog::info("http listening on {}:{} threads={} max_upload_bytes={}", o.host, port, o.threads, o.max_upload_bytes);
   return Status::success();
@@ -142,6 +147,7 @@ void ApiServer::stop() {
   if (impl_->listener.joinable()) impl_->listener.join();
   // Running jobs go back to the queue and resume from their checkpoint on the next start.
   if (impl_->jobs) impl_->jobs->stop();
+  if (impl_->notifier) impl_->notifier->stop();
   impl_->started = false;
   spdlog::info("http stopped");
 }

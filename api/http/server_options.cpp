@@ -36,6 +36,13 @@ Status apply(const nlohmann::json& object, const std::string& file, ServerOption
     }
     out.threads = t.get<std::size_t>();
   }
+  if (object.contains("notify_every_minutes")) {
+    const auto& m = object["notify_every_minutes"];
+    if (!m.is_number_unsigned() || m.get<std::uint64_t>() > static_cast<std::uint64_t>(kMaxNotifyMinutes)) {
+      return Error::invalid_input(file + ": notify_every_minutes must be a whole number from 0 (off) to 1440");
+    }
+    out.notify_every = std::chrono::minutes(m.get<std::uint64_t>());
+  }
   if (object.contains("listen")) {
     if (!object["listen"].is_string()) return Error::invalid_input(file + ": listen must be \"HOST:PORT\"");
     if (Status s = parse_listen_address(object["listen"].get<std::string>(), out); !s.ok()) {

@@ -1,6 +1,7 @@
 // A data folder with one user per role and an ApiServer on an ephemeral port, in-process.
 #pragma once
 
+#include <functional>
 #include <httplib.h>
 #include <spdlog/spdlog.h>
 
@@ -18,9 +19,12 @@
 namespace redbox::test {
 
 struct ApiFixture {
-  explicit ApiFixture(api::ServerOptions options = {}) : dir(temp_dir()) {
+  // prepare: runs on the store before the server starts (e.g. config its timers read at once).
+  explicit ApiFixture(api::ServerOptions options = {}, const std::function<void(storage::Store&)>& prepare = {})
+      : dir(temp_dir()) {
     spdlog::set_level(spdlog::level::warn);  // the access log would drown the test output
     store = std::make_unique<storage::Store>(std::move(storage::init_store(dir.path() / "data").value()));
+    if (prepare) prepare(*store);
     for (auto role : {storage::Role::admin, storage::Role::intake, storage::Role::caseworker, storage::Role::reviewer,
                       storage::Role::contributor}) {
       std::string name = std::string(storage::to_string(role)) + "-user";

@@ -133,3 +133,40 @@ TEST_CASE("cases API: a reviewer not asked is refused QA, taking the case from t
   REQUIRE(passed->status == 200);
   CHECK(parse_json(passed->body)["stage"] == "clearance");
 }
+
+TEST_CASE("the server sends notifications on its own timer, within working hours", "[http][notifications]") {
+  auto dir = temp_dir();
+  SmtpCapture smtp(dir.path());
+  INFO(smtp.skip_reason());
+  REQUIRE(smtp.available());  // python3-aiosmtpd, installed by scripts/setup
+  api::ServerOptions options;
+  options.notify_every = std::chrono::seconds(1);
+  ApiFixture f(options, [&](storage::Store& store) {
+    store.config.raw["notifications"] = {
+        {"addresses", {{"contributor-user", "colin@dept.example"}}},
+        {"base_url", "https://redbox.dept"},
+        {"working_hours", {{"start", "00:00"}, {"end", "23:59"}}},
+        {"smtp", {{"host", "127.0.0.1"}, {"port", smtp.port()}, {"from", "redbox@dept.example"}}}};
+  });
+  auto c = f.client();
+  auto created = post_json(c, "/api/v1/cases", f, Role::intake, {{"type", "mp-official"}, {"topic", "roads"}, {"team", "Roads"}});
+  REQUIRE(created->status == 201);
+  std::string id = parse_json(created->body)["id"];
+  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/triage", f, Role::intake, {{"decision", "accept"}})->status == 200);
+  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/allocate", f, Role::caseworker, {{"official", "contributor-user"}})->status == 200);
+
+  // Nobody asks for a run: the server's own timer sends the allocation notice.
+  auto mail = smtp.messages(1);
+  REQUIRE(mail.size() == 1);
+  CHECK(mail[0].find("colin@dept.example") != std::string::npos);
+  CHECK(mail[0].find("/cases/" + id) != std::string::npos);
+  // Sent once, recorded as sent by the system: nothing is pending, and later runs send no more.
+  auto pending = parse_json(c.Get("/api/v1/notifications?state=pending", f.auth(Role::caseworker))->body);
+  CHECK(pending["messages"].empty());
+  std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+  CHECK(smtp.count() == 1);
+  bool sent_by_system = false;
+  const std::vector<storage::AuditEvent> events = f.store->catalog->audit().events(0, 100000).value();
+  for (const auto& e : events) sent_by_system = sent_by_system || (e.action == "notification.sent" && e.actor == "system");
+  CHECK(sent_by_system);
+}

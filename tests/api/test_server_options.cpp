@@ -21,11 +21,19 @@ TEST_CASE("server options come from config.json and listen addresses parse stric
   CHECK(options.host == "0.0.0.0");
   CHECK(options.port == 9000);
   CHECK(options.threads == 3);
+  CHECK_FALSE(options.notify_every.has_value());  // unset: `redbox serve` picks 30 minutes
+
+  write_file_atomic(dir.path() / "config.json", R"({"server": {"notify_every_minutes": 0}})").throw_if_error();
+  CHECK(api::load_server_options(dir.path()).value().notify_every == std::chrono::seconds(0));  // off
+  write_file_atomic(dir.path() / "config.json", R"({"server": {"notify_every_minutes": 15}})").throw_if_error();
+  CHECK(api::load_server_options(dir.path()).value().notify_every == std::chrono::minutes(15));
 
   write_file_atomic(dir.path() / "config.json", R"({"server": {"max_upload": "2MiB"}})").throw_if_error();
   CHECK(api::load_server_options(dir.path()).value().max_upload_bytes == 2ULL << 20);
 
-  for (const char* bad : {R"({"max_upload_bytes": "lots"})", R"({"server": {"threads": 0}})", "[1]", "{oops"}) {
+  for (const char* bad : {R"({"max_upload_bytes": "lots"})", R"({"server": {"threads": 0}})",
+                          R"({"server": {"notify_every_minutes": -5}})", R"({"server": {"notify_every_minutes": "often"}})", "[1]",
+                          "{oops"}) {
     CAPTURE(bad);
     write_file_atomic(dir.path() / "config.json", bad).throw_if_error();
     auto r = api::load_server_options(dir.path());
