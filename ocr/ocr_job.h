@@ -93,7 +93,7 @@ struct PageResult {
   double recognition_dpi = 0;  // resolution Tesseract read it at (lower when the print is large)
   bool downsampled = false; // rendered below its own resolution to stay within the pixel limit
   double seconds = 0;       // wall time spent on this page in its worker
-  // Share of dark pixels on the (binarised, 150 dpi) page image, 0..1; -1 when the page was
+  // Share of dark pixels on the (binarised, at most 200 dpi) page image, 0..1; -1 when the page was
   // not rendered (born-digital). For blank-page detection by the caller.
   double ink_fraction = -1;
   std::vector<Word> words;

@@ -14,6 +14,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "storage/store.h"
@@ -42,13 +43,19 @@ int generate(const fs::path& dir) {
   return 0;
 }
 
-int add(const fs::path& folder, const fs::path& data, int threads, std::size_t batch) {
+// The files of a folder (not recursive) and their total size.
+std::pair<std::vector<fs::path>, std::uint64_t> list_folder(const fs::path& folder) {
   std::vector<fs::path> files;
   std::uint64_t bytes = 0;
   for (const auto& e : fs::directory_iterator(folder)) {
     files.push_back(e.path());
     bytes += e.file_size();
   }
+  return {std::move(files), bytes};
+}
+
+int add(const fs::path& folder, const fs::path& data, int threads, std::size_t batch) {
+  auto [files, bytes] = list_folder(folder);
   auto store = storage::init_store(data).value();
   std::atomic<std::size_t> next{0};
   std::atomic<int> failures{0};
@@ -87,12 +94,7 @@ int add(const fs::path& folder, const fs::path& data, int threads, std::size_t b
 }
 
 int add_all(const fs::path& folder, const fs::path& data) {
-  std::vector<fs::path> files;
-  std::uint64_t bytes = 0;
-  for (const auto& e : fs::directory_iterator(folder)) {
-    files.push_back(e.path());
-    bytes += e.file_size();
-  }
+  auto [files, bytes] = list_folder(folder);
   auto store = storage::init_store(data).value();
   storage::AddFileOptions options;
   options.source = "bench";

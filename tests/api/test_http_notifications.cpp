@@ -23,23 +23,35 @@ int audit_count(ApiFixture& f, const std::string& action) {
   return n;
 }
 
+// Notification settings that send around the clock to the SMTP server on smtp_port.
+nlohmann::json notification_config(int smtp_port, nlohmann::json addresses) {
+  return {{"addresses", std::move(addresses)},
+          {"base_url", "https://redbox.dept"},
+          {"working_hours", {{"start", "00:00"}, {"end", "23:59"}}},
+          {"smtp", {{"host", "127.0.0.1"}, {"port", smtp_port}, {"from", "redbox@dept.example"}}}};
+}
+
+// An MP-official case on roads, accepted and allocated to contributor-user; returns its ID.
+std::string allocated_case(httplib::Client& c, const ApiFixture& f) {
+  auto created = post_json(c, "/api/v1/cases", f, Role::intake, {{"type", "mp-official"}, {"topic", "roads"}, {"team", "Roads"}});
+  REQUIRE(created->status == 201);
+  std::string id = parse_json(created->body)["id"];
+  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/triage", f, Role::intake, {{"decision", "accept"}})->status == 200);
+  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/allocate", f, Role::caseworker, {{"official", "contributor-user"}})->status == 200);
+  return id;
+}
+
 }  // namespace
 
 TEST_CASE("notifications API: roles, pending and sent, SMTP delivery, a case's chase status") {
   ApiFixture f;
   auto dir = temp_dir();
   SmtpCapture smtp(dir.path());
-  f.store->config.raw["notifications"] = {
-      {"addresses", {{"contributor-user", "colin@dept.example"}, {"team_leader:Roads", "roads-lead@dept.example"}}},
-      {"base_url", "https://redbox.dept"},
-      {"working_hours", {{"start", "00:00"}, {"end", "23:59"}}},
-      {"smtp", {{"host", "127.0.0.1"}, {"port", smtp.available() ? smtp.port() : 1}, {"from", "redbox@dept.example"}}}};
+  f.store->config.raw["notifications"] =
+      notification_config(smtp.available() ? smtp.port() : 1,
+                          {{"contributor-user", "colin@dept.example"}, {"team_leader:Roads", "roads-lead@dept.example"}});
   auto c = f.client();
-  auto created = post_json(c, "/api/v1/cases", f, Role::intake, {{"type", "mp-official"}, {"topic", "roads"}, {"team", "Roads"}});
-  REQUIRE(created->status == 201);
-  std::string id = parse_json(created->body)["id"];
-  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/triage", f, Role::intake, {{"decision", "accept"}})->status == 200);
-  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/allocate", f, Role::caseworker, {{"official", "contributor-user"}})->status == 200);
+  const std::string id = allocated_case(c, f);
 
   // Only admins and caseworkers run or list notifications across cases; refusals are audited.
   int refused_before = audit_count(f, "auth.refused");
@@ -142,18 +154,10 @@ TEST_CASE("the server sends notifications on its own timer, within working hours
   api::ServerOptions options;
   options.notify_every = std::chrono::seconds(1);
   ApiFixture f(options, [&](storage::Store& store) {
-    store.config.raw["notifications"] = {
-        {"addresses", {{"contributor-user", "colin@dept.example"}}},
-        {"base_url", "https://redbox.dept"},
-        {"working_hours", {{"start", "00:00"}, {"end", "23:59"}}},
-        {"smtp", {{"host", "127.0.0.1"}, {"port", smtp.port()}, {"from", "redbox@dept.example"}}}};
+    store.config.raw["notifications"] = notification_config(smtp.port(), {{"contributor-user", "colin@dept.example"}});
   });
   auto c = f.client();
-  auto created = post_json(c, "/api/v1/cases", f, Role::intake, {{"type", "mp-official"}, {"topic", "roads"}, {"team", "Roads"}});
-  REQUIRE(created->status == 201);
-  std::string id = parse_json(created->body)["id"];
-  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/triage", f, Role::intake, {{"decision", "accept"}})->status == 200);
-  REQUIRE(post_json(c, "/api/v1/cases/" + id + "/allocate", f, Role::caseworker, {{"official", "contributor-user"}})->status == 200);
+  const std::string id = allocated_case(c, f);
 
   // Nobody asks for a run: the server's own timer sends the allocation notice.
   auto mail = smtp.messages(1);
